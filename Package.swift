@@ -1,0 +1,54 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+/// One target per concern; dependencies point one way only:
+/// COpenBLAS → TensorCore → NN → (Models, Training …); TensorCore → Optimizers, WeightIO;
+/// CJPEG/CPNG → CImageCodecs → ImageIO; CHDF5 → HDF5Store.
+let package = Package(
+    name: "swift-ldm",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "TensorCore", targets: ["TensorCore"]),
+        .library(name: "NN", targets: ["NN"]),
+        .executable(name: "ldm-bench", targets: ["ldm-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // C libraries, each behind one system-library target.
+        // OpenBLAS: headers only, and no pkgConfig (it would add -lopenblas). The library is dlopen'ed at
+        // run time after OPENBLAS_CORETYPE is set (TensorCore/BLAS/BLASLoader.swift), so it is never linked.
+        .systemLibrary(name: "COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        /// libjpeg and libpng report errors by longjmp/exit: this C target keeps that in C and returns codes.
+        .target(name: "CImageCodecs", dependencies: ["CJPEG", "CPNG"]),
+
+        .target(name: "TensorCore", dependencies: [
+            "COpenBLAS",
+            .product(name: "Numerics", package: "swift-numerics"),
+        ]),
+        .target(name: "NN", dependencies: ["TensorCore"]),
+        .target(name: "Optimizers", dependencies: ["TensorCore", "NN"]),
+        .target(name: "WeightIO", dependencies: ["TensorCore"]),
+        .target(name: "ImageIO", dependencies: ["CImageCodecs"]),
+        .target(name: "HDF5Store", dependencies: ["CHDF5"]),
+        .target(name: "TestSupport", dependencies: ["TensorCore"]),
+
+        .executableTarget(name: "ldm-bench", dependencies: [
+            "TensorCore", "NN", "Optimizers",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "TestSupport"]),
+        .testTarget(name: "NNTests", dependencies: ["NN", "Optimizers", "TestSupport"]),
+        .testTarget(name: "OptimizersTests", dependencies: ["Optimizers", "NN", "TestSupport"]),
+        .testTarget(name: "WeightIOTests", dependencies: ["WeightIO", "TestSupport"]),
+        .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "TestSupport"]),
+        .testTarget(name: "HDF5StoreTests", dependencies: ["HDF5Store", "TestSupport"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

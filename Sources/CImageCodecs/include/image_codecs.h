@@ -1,0 +1,1 @@
+int ldm_image_codecs_placeholder(void);
