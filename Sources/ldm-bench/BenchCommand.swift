@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import TensorCore
+
+/// `ldm-bench --case NAME`: times one benchmark case and prints one JSON line per case, with the
+/// fields of ../shared/bench/torch_ref.py so the two can be compared side by side.
+@main
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ldm-bench",
+        abstract: "Times swift-ldm's benchmark cases; prints one JSON line per case.",
+        discussion: "Cases: \(BenchmarkRegistry.names.joined(separator: ", ")). Without --case, runs all.")
+
+    @Option(help: "The case to run (see --list). Repeatable.")
+    var `case`: [String] = []
+
+    @Option(help: "Threads for BLAS and our own parallel loops.")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "Untimed steps before timing.")
+    var warmup: Int = 3
+
+    @Option(help: "Timed steps (default: the case's own, as in torch_ref.py's suite).")
+    var steps: Int?
+
+    @Flag(help: "List the cases and exit.")
+    var list = false
+
+    mutating func run() throws {
+        if list {
+            BenchmarkRegistry.names.forEach { print($0) }
+            return
+        }
+        let names = self.case.isEmpty ? BenchmarkRegistry.names : self.case
+        for name in names where BenchmarkRegistry.factories[name] == nil {
+            throw ValidationError("unknown case '\(name)'; known: \(BenchmarkRegistry.names.joined(separator: ", "))")
+        }
+        ComputeSettings.threadCount = threads
+        FileHandle.standardError.write(Data("ldm-bench: OpenBLAS kernel \(BLAS.coreName), \(threads) threads\n".utf8))
+        for name in names {
+            for record in BenchmarkRegistry.factories[name]!().run(warmup: warmup, steps: steps) {
+                var fields = record
+                fields["threads"] = threads
+                fields["blas_core"] = BLAS.coreName
+                print(JSONLine.encode(fields))
+            }
+        }
+    }
+}

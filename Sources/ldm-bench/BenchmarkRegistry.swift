@@ -1,0 +1,8 @@
+/// Every benchmark case by its name in ../shared/bench/torch_ref.py. Add a case by adding a line.
+enum BenchmarkRegistry {
+    static let factories: [String: () -> BenchmarkCase] = [
+        "sgemm": sgemmCase,
+    ]
+
+    static var names: [String] { factories.keys.sorted() }
+}
