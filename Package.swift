@@ -15,6 +15,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // C libraries, each behind one system-library target.
@@ -37,6 +38,7 @@ let package = Package(
         .target(name: "ImageIO", dependencies: ["CImageCodecs"]),
         .target(name: "HDF5Store", dependencies: ["CHDF5"]),
         .target(name: "TestSupport", dependencies: ["TensorCore"]),
+        .target(name: "Configuration", dependencies: [.product(name: "Yams", package: "Yams")]),
 
         .executableTarget(name: "ldm-bench", dependencies: [
             "TensorCore", "NN", "Optimizers",
@@ -49,6 +51,7 @@ let package = Package(
         .testTarget(name: "WeightIOTests", dependencies: ["WeightIO", "TestSupport"]),
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "TestSupport"]),
         .testTarget(name: "HDF5StoreTests", dependencies: ["HDF5Store", "TestSupport"]),
+        .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
     ],
     swiftLanguageModes: [.v5]
 )
