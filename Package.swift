@@ -25,6 +25,7 @@ let package = Package(
         .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         /// libjpeg and libpng report errors by longjmp/exit: this C target keeps that in C and returns codes.
         .target(name: "CImageCodecs", dependencies: ["CJPEG", "CPNG"]),
 
@@ -37,6 +38,7 @@ let package = Package(
         .target(name: "WeightIO", dependencies: ["TensorCore"]),
         .target(name: "ImageIO", dependencies: ["CImageCodecs"]),
         .target(name: "HDF5Store", dependencies: ["CHDF5"]),
+        .target(name: "Datasets", dependencies: ["TensorCore", "CZlib"]),
         .target(name: "TestSupport", dependencies: ["TensorCore"]),
         .target(name: "Configuration", dependencies: [.product(name: "Yams", package: "Yams")]),
 
@@ -52,6 +54,7 @@ let package = Package(
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "TestSupport"]),
         .testTarget(name: "HDF5StoreTests", dependencies: ["HDF5Store", "TestSupport"]),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )
