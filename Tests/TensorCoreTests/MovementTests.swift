@@ -21,7 +21,7 @@ final class MovementTests: XCTestCase {
     /// Sizes beyond one 32×32 tile and one parallel chunk, against index arithmetic.
     func testLargePermutesMatchIndexArithmetic() {
         var rng = SeededGenerator(seed: 3)
-        let x = Tensor.randomNormal([2, 130, 33, 17], using: &rng)
+        let x = Tensor.randomNormal([2, 40, 33, 17], using: &rng)
         for order in [[0, 2, 1, 3], [0, 1, 3, 2], [3, 0, 2, 1], [2, 3, 0, 1], [1, 0, 2, 3]] {
             assertClose(x.permuted(order), referencePermute(x, order), rtol: 0, atol: 0, "order \(order)")
         }
@@ -160,7 +160,7 @@ final class MovementTests: XCTestCase {
         var rng = SeededGenerator(seed: 11)
         for shape in [[16, 1, 1], [1, 40], [16, 1, 40]] {
             let x = Tensor.randomNormal(shape, using: &rng)
-            assertClose(x.broadcasted(to: [3, 16, 1500, 40]), Tensor.zeros([3, 16, 1500, 40]) + x, rtol: 0, atol: 0)
+            assertClose(x.broadcasted(to: [2, 16, 300, 40]), Tensor.zeros([2, 16, 300, 40]) + x, rtol: 0, atol: 0)
         }
     }
 }

@@ -75,11 +75,13 @@ extension Tensor {
                             gemm(px + item * xStride, py + item * yStride, pc + item * m * n, m: m, n: n, k: k,
                                  transposingA: transposingX, transposingB: transposingY)
                         }
-                        if m * n * k >= largeProductSize {
-                            // Large items in turn, each one using every BLAS thread.
+                        if batch < ComputeSettings.threadCount && m * n * k >= largeProductSize {
+                            // Fewer large items than threads: in turn, each one using every BLAS thread.
                             for item in 0..<batch { multiply(item) }
                         } else {
-                            // Small items side by side (BLAS is single-threaded inside parallelFor).
+                            // Items side by side, BLAS single-threaded in each (robust when the cores
+                            // are shared: OpenBLAS's own threads spin and degrade). Each item is one
+                            // gemm call either way, so the schedule does not change the result.
                             let chunkCount = min(batch, max(1, batch * m * n * k / (largeProductSize / 4)))
                             parallelFor(chunkCount) { chunk in
                                 for item in chunkRange(chunk, of: chunkCount, items: batch) { multiply(item) }
@@ -91,7 +93,7 @@ extension Tensor {
         }
     }
 
-    /// Products of at least this many multiply–adds (64³) are worth BLAS's own threads.
+    /// Items of at least this many multiply–adds (64³) are worth BLAS's own threads.
     private static let largeProductSize = 1 << 18
 
     /// C = Σᵢ op(xᵢ)·op(yᵢ) over `batch` items of packed batched x and y, into `c` [m, n].

@@ -34,7 +34,8 @@ extension Tensor {
     }
 
     /// Consecutive parts of `sizes[i]` elements along `axis`; the sizes must add up to its extent
-    /// (PyTorch's `torch.split` with a list). Each part is a `sliced` copy.
+    /// (PyTorch's `torch.split` with a list). Each part is a `sliced` copy, so in the backward pass
+    /// each used part contributes a zero-padded full-size cotangent, and these are summed.
     public func split(sizes: [Int], axis: Int) -> [Tensor] {
         let axis = normalizedAxis(axis, rank: rank)
         precondition(sizes.allSatisfy { $0 >= 0 } && sizes.reduce(0, +) == shape[axis],

@@ -76,18 +76,3 @@ func multiIndex(of flat: Int, in shape: [Int]) -> [Int] {
     }
     return index
 }
-
-extension Tensor {
-    /// The box of `self` of extents `boxShape` starting at `origin`, as a new packed tensor
-    /// (no graph node). The kernel of `sliced` and of the pullbacks of `padded` and `concatenate`.
-    func croppedKernel(origin: [Int], shape boxShape: [Int]) -> Tensor {
-        let strides = contiguousStrides(shape)
-        let start = zip(origin, strides).reduce(0) { $0 + $1.0 * $1.1 }
-        return Tensor(shape: boxShape) { out in
-            withUnsafeScalars { input in
-                stridedCopy(shape: boxShape, from: input.baseAddress! + start, strides: strides,
-                            to: out.baseAddress!, strides: contiguousStrides(boxShape))
-            }
-        }
-    }
-}
