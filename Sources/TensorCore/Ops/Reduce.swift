@@ -27,15 +27,6 @@ extension Tensor {
         return sum(alongAxes: axes, keepingDims: true).reshaped(to: target)
     }
 
-    /// `self` repeated along its extent-1 (or missing leading) axes to `target`.
-    public func broadcasted(to target: [Int]) -> Tensor {
-        if target == shape { return self }
-        _ = broadcastShape(shape, target)
-        let source = self
-        return (Tensor.zeros(target) + source.detached()).detached()
-            .recorded("broadcast", inputs: [source]) { g, _ in [g.unbroadcasted(to: source.shape)] }
-    }
-
     /// Sum of `x` (no graph) over the axes where `keptShape` has extent 1 and `x` does not.
     /// Runs of the innermost axis are summed with relaxed (vectorisable) additions.
     static func sumKernel(_ x: Tensor, to keptShape: [Int]) -> Tensor {
