@@ -123,4 +123,23 @@ final class NormalizationTests: XCTestCase {
             }
         }
     }
+
+    // MARK: Threads
+
+    func testResultsDoNotDependOnTheThreadCount() {
+        var rng = SeededGenerator(seed: 15)
+        let x = Tensor.randomNormal([2, 64, 16, 16], using: &rng).asLeaf()  // large enough for several chunks
+        let weight = Tensor.randomNormal([64], using: &rng).asLeaf(), rowWeight = Tensor.randomNormal([16], using: &rng).asLeaf()
+        let seed = Tensor.randomNormal(x.shape, using: &rng)
+        func run() -> [[Float]] {
+            let y = groupNorm(x, groups: 32, weight: weight) + layerNorm(x, weight: rowWeight)
+            return [y.scalars] + gradients(of: y, wrt: [x, weight, rowWeight], seed: seed).map(\.scalars)
+        }
+        let saved = ComputeSettings.threadCount
+        defer { ComputeSettings.threadCount = saved }
+        ComputeSettings.threadCount = 1
+        let serial = run()
+        ComputeSettings.threadCount = 2
+        XCTAssertEqual(serial, run())
+    }
 }

@@ -25,6 +25,14 @@ final class SoftmaxTests: XCTestCase {
         assertClose(columns.softmax(alongAxis: 0), Tensor(shape: [2, 2], scalars: [0.25, 0.5, 0.75, 0.5]), atol: 1e-6)
     }
 
+    func testSoftmaxIsAccurateAcrossTheExponentRange() {
+        // softmax([0, t]) = [1, eᵗ] / (1 + eᵗ), from eᵗ ≈ 1e-37 to 1.
+        let ts = stride(from: -85.0, through: 0, by: 0.173).map { Double(Float($0)) }
+        let x = Tensor(shape: [ts.count, 2], scalars: ts.flatMap { [0, Float($0)] })
+        let expected = ts.flatMap { t in [1 / (1 + exp(t)), exp(t) / (1 + exp(t))].map(Float.init) }
+        assertClose(x.softmax().scalars, expected, rtol: 5e-7, atol: 0)
+    }
+
     func testGradients() {
         var rng = SeededGenerator(seed: 21)
         for (shape, axis) in [([3, 5], -1), ([2, 4, 3], 1), ([2, 4, 3], 0), ([7], 0), ([2, 1, 3], 1)] {
