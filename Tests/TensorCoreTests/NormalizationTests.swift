@@ -32,10 +32,11 @@ final class NormalizationTests: XCTestCase {
     }
 
     func testGroupNormKeepsPrecisionFarFromZero() {
-        // Values 1000 ± 0.01: the variance is 1e-4 of the mean square; each group becomes ±1.
+        // Values 1000 ± 0.01 (σ² is 1e-10 of the mean square): each group has mean 1000 and becomes ±d/√(d² + ε).
         let x = Tensor(shape: [1, 2, 2], scalars: [1000.01, 999.99, 999.99, 1000.01])
-        assertClose(groupNorm(x, groups: 2, epsilon: 1e-6), Tensor(shape: [1, 2, 2], scalars: [1, -1, -1, 1]),
-                    rtol: 1e-2, atol: 1e-2)
+        let d = Double(Float(1000.01)) - 1000
+        let y = Float(d / (d * d + 1e-6).squareRoot())
+        assertClose(groupNorm(x, groups: 2, epsilon: 1e-6), Tensor(shape: [1, 2, 2], scalars: [y, -y, -y, y]), rtol: 1e-5)
     }
 
     func testGroupNormGradients() {

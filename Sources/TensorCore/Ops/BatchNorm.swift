@@ -56,10 +56,10 @@ public func batchNorm(_ x: Tensor, weight: Tensor? = nil, bias: Tensor? = nil,
                             stats[channel] = (Float(mean), Float(1 / (variance + Double(epsilon)).squareRoot()),
                                               Float(variance * m / (m - 1)))
                         }
+                        let mean = stats[channel].mean, shift = biases?[channel] ?? 0
                         let scale = stats[channel].inverseStandardDeviation * (weights?[channel] ?? 1)
-                        let shift = (biases?[channel] ?? 0) - stats[channel].mean * scale
                         for sample in 0..<batch {
-                            for i in run(sample, channel) { po[i] = px[i] * scale + shift }
+                            for i in run(sample, channel) { po[i] = (px[i] - mean) * scale + shift }
                         }
                     }
                 }
@@ -105,7 +105,7 @@ public func batchNorm(_ x: Tensor, weight: Tensor? = nil, bias: Tensor? = nil,
                 }
             }
         }
-        // Training: dx = rstd·(dx̂ − mean(dx̂) − x̂·mean(dx̂·x̂)) with dx̂ = g·w, as a·g + b·x + c;
+        // Training: dx = rstd·(dx̂ − mean(dx̂) − x̂·mean(dx̂·x̂)) with dx̂ = g·w, as a·g + b·(x − μ) + c;
         // evaluation: dx = rstd·w·g.
         let dx: Tensor? = wanted[0] ? Tensor(shape: x.shape) { out in
             g.withUnsafeScalars { gs in
@@ -122,11 +122,11 @@ public func batchNorm(_ x: Tensor, weight: Tensor? = nil, bias: Tensor? = nil,
                                 let sumOfDxhat = Double(w) * sum
                                 let sumOfDxhatTimesXhat = Double(w) * r * (dot - mu * sum)
                                 b = Float(-r * r * sumOfDxhatTimesXhat / m)
-                                c = Float(r * (mu * r * sumOfDxhatTimesXhat - sumOfDxhat) / m)
+                                c = Float(-r * sumOfDxhat / m)
                             }
                             let a = rstd * w
                             for sample in 0..<batch {
-                                for i in run(sample, channel) { pdx[i] = a * pg[i] + b * px[i] + c }
+                                for i in run(sample, channel) { pdx[i] = a * pg[i] + b * (px[i] - mean) + c }
                             }
                         }
                     }

@@ -30,10 +30,10 @@ public func groupNorm(_ x: Tensor, groups: Int, weight: Tensor? = nil, bias: Ten
                             sum: sum, sumOfSquares: sumOfSquares, count: layout.groupSize, epsilon: epsilon)
                         stats[group] = (mean, rstd)
                         for channel in layout.channels(ofGroup: group) {
-                            let scale = rstd * (weights?[channel] ?? 1)
-                            let shift = (biases?[channel] ?? 0) - mean * scale
+                            // (x − μ)·scale rather than x·scale − μ·scale: no cancellation far from zero.
+                            let scale = rstd * (weights?[channel] ?? 1), shift = biases?[channel] ?? 0
                             let run = layout.run(sample: layout.sample(ofGroup: group), channel: channel)
-                            for i in run { po[i] = px[i] * scale + shift }
+                            for i in run { po[i] = (px[i] - mean) * scale + shift }
                         }
                     }
                 }
@@ -46,7 +46,7 @@ public func groupNorm(_ x: Tensor, groups: Int, weight: Tensor? = nil, bias: Ten
         // Σg and Σg·x per (sample, channel), from which all three cotangents follow.
         var channelSums = [(sum: Double, dot: Double)](repeating: (0, 0), count: batch * channels)
         // Fills `channelSums` and, when `dx` is given, writes the x cotangent
-        // dx = rstd·(dx̂ − mean(dx̂) − x̂·mean(dx̂·x̂)) with dx̂ = g·w, as a·g + b·x + c.
+        // dx = rstd·(dx̂ − mean(dx̂) − x̂·mean(dx̂·x̂)) with dx̂ = g·w, as a·g + b·(x − μ) + c.
         func reduce(writingInto dx: UnsafeMutablePointer<Float>?) {
             g.withUnsafeScalars { gs in
                 x.withUnsafeScalars { xs in
@@ -69,11 +69,11 @@ public func groupNorm(_ x: Tensor, groups: Int, weight: Tensor? = nil, bias: Ten
                                 let m = Double(layout.groupSize), mu = Double(mean), r = Double(rstd)
                                 let sumOfDxhatTimesXhat = r * (sumOfDxhatTimesX - mu * sumOfDxhat)
                                 let b = Float(-r * r * sumOfDxhatTimesXhat / m)
-                                let c = Float(r * (mu * r * sumOfDxhatTimesXhat - sumOfDxhat) / m)
+                                let c = Float(-r * sumOfDxhat / m)
                                 for channel in layout.channels(ofGroup: group) {
                                     let a = rstd * (weights?[channel] ?? 1)
                                     for i in layout.run(sample: sample, channel: channel) {
-                                        dx[i] = a * pg[i] + b * px[i] + c
+                                        dx[i] = a * pg[i] + b * (px[i] - mean) + c
                                     }
                                 }
                             }
