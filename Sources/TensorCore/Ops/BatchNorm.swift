@@ -23,7 +23,7 @@ public func batchNorm(_ x: Tensor, weight: Tensor? = nil, bias: Tensor? = nil,
     let operands = AffineOperands(x, weight: weight, bias: bias, channels: channels, op: "batchNorm")
     let weights = weight?.scalars, biases = bias?.scalars
     let chunks = WorkChunks(items: channels, elementsPerItem: perChannel)
-    /// The element indices of channel `channel` in sample `sample`.
+    // The element indices of channel `channel` in sample `sample`.
     func run(_ sample: Int, _ channel: Int) -> Range<Int> {
         let start = (sample * channels + channel) * positions
         return start..<(start + positions)
