@@ -123,7 +123,12 @@ public final class HDF5Dataset: HDF5Object {
         precondition(count % rowLength == 0,
                      "HDF5Dataset.append: \(count) values are not whole rows of \(rowLength) (\(name), shape \(shape))")
         try extend(toRows: start + count / rowLength)
-        try write(start)
+        do {
+            try write(start)
+        } catch {
+            try? extend(toRows: start)  // leave no half-written rows behind
+            throw error
+        }
         return start..<start + count / rowLength
     }
 
@@ -149,6 +154,7 @@ public final class HDF5Dataset: HDF5Object {
     private func withSelection(_ rows: Range<Int>, _ operation: String,
                                _ body: (hid_t, hid_t) throws -> Void) throws {
         guard !rows.isEmpty else { return }
+        let shape = self.shape
         var start = [hsize_t](repeating: 0, count: shape.count)
         start[0] = hsize_t(rows.lowerBound)
         var count = shape.map { hsize_t($0) }

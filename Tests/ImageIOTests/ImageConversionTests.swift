@@ -34,6 +34,7 @@ final class ImageConversionTests: XCTestCase {
         let grey = Image(width: 2, height: 1, channels: 1, pixels: [7, 200])
         XCTAssertEqual(grey.rgb().pixels, [7, 7, 7, 200, 200, 200])
         XCTAssertEqual(grey.rgba().pixels, [7, 7, 7, 255, 200, 200, 200, 255])
+        XCTAssertEqual(Array(grey.rgba()[1, 0]), [200, 200, 200, 255])
         let rgb = noiseImage(width: 3, height: 3, channels: 3)
         XCTAssertEqual(rgb.converted(toChannels: 4).converted(toChannels: 3), rgb)
         XCTAssertEqual(rgb.converted(toChannels: 3), rgb)
