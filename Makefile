@@ -1,0 +1,28 @@
+# swift-ldm's commands. Each one that builds first installs any missing system library (Scripts/setup.sh).
+#   make demo             build and run the main job (for now: every benchmark case)
+#   make test             build and run the whole test suite, optimised
+#   make bench CASE=sgemm run one benchmark case (all cases without CASE)
+#   make fixtures         regenerate the PyTorch/Pillow/h5py test fixtures
+#   make setup            install the system libraries only
+
+SWIFT ?= swift
+CASE ?=
+
+.PHONY: setup test demo bench fixtures
+
+setup:
+	@bash Scripts/setup.sh
+
+# Release, because the numeric tests are many times faster optimised (no test uses @testable).
+test: setup
+	$(SWIFT) build -c release --build-tests
+	$(SWIFT) test -c release --skip-build
+
+demo: setup
+	$(SWIFT) run -c release ldm-bench
+
+bench: setup
+	$(SWIFT) run -c release ldm-bench $(if $(CASE),--case $(CASE))
+
+fixtures:
+	@bash Scripts/fixtures/run_all.sh

@@ -1,2 +1,0 @@
-#include "image_codecs.h"
-int ldm_image_codecs_placeholder(void) { return 0; }
