@@ -89,7 +89,7 @@ extension Tensor {
         Tensor(shape: shape) { out in
             for i in 0..<out.count {
                 var value: Float
-                repeat { value = generator.nextNormalPair().0 } while abs(value) > 2
+                repeat { value = generator.nextNormalPair().0 } while value.magnitude > 2
                 out[i] = mean + standardDeviation * value
             }
         }
