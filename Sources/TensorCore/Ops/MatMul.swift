@@ -82,7 +82,7 @@ extension Tensor {
                             // Items side by side, BLAS single-threaded in each (robust when the cores
                             // are shared: OpenBLAS's own threads spin and degrade). Each item is one
                             // gemm call either way, so the schedule does not change the result.
-                            let chunkCount = min(batch, max(1, batch * m * n * k / (largeProductSize / 4)))
+                            let chunkCount = min(batch, Swift.max(1, batch * m * n * k / (largeProductSize / 4)))
                             parallelFor(chunkCount) { chunk in
                                 for item in chunkRange(chunk, of: chunkCount, items: batch) { multiply(item) }
                             }

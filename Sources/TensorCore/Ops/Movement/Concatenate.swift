@@ -54,7 +54,7 @@ extension Tensor {
         let axis = normalizedAxis(axis, rank: rank)
         precondition(count > 0, "chunked: count \(count) must be positive")
         let extent = shape[axis]
-        let size = max(1, (extent + count - 1) / count)
+        let size = Swift.max(1, (extent + count - 1) / count)
         let sizes = stride(from: 0, to: extent, by: size).map { min(size, extent - $0) }
         return split(sizes: sizes.isEmpty ? [0] : sizes, axis: axis)
     }
