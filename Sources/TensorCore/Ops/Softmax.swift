@@ -89,7 +89,7 @@ func softmaxRowInPlace(_ p: UnsafeMutablePointer<Float>, count: Int) {
     if maximum == -.infinity { maximum = 0 }
     var total: Float = 0
     for i in 0..<count {
-        let e = exponentialOfNonPositive(p[i] - maximum)
+        let e = vectorizableExp(p[i] - maximum)
         p[i] = e
         total = Relaxed.sum(total, e)
     }
@@ -103,7 +103,7 @@ func logSoftmaxRowInPlace(_ p: UnsafeMutablePointer<Float>, count: Int) {
     var maximum = maximumOf(p, count: count)
     if maximum == -.infinity { maximum = 0 }
     var total: Float = 0
-    for i in 0..<count { total = Relaxed.sum(total, exponentialOfNonPositive(p[i] - maximum)) }
+    for i in 0..<count { total = Relaxed.sum(total, vectorizableExp(p[i] - maximum)) }
     let shift = maximum + Float.log(total)
     for i in 0..<count { p[i] -= shift }
 }
@@ -116,7 +116,7 @@ private func softmaxRowBackward(_ g: UnsafePointer<Float>, _ y: UnsafePointer<Fl
     var total: Float = 0
     if logarithmic {
         for i in 0..<count { total = Relaxed.sum(total, g[i]) }
-        for i in 0..<count { dx[i] = g[i] - exponentialOfNonPositive(y[i]) * total }
+        for i in 0..<count { dx[i] = g[i] - vectorizableExp(y[i]) * total }
     } else {
         for i in 0..<count { total = Relaxed.multiplyAdd(g[i], y[i], total) }
         for i in 0..<count { dx[i] = y[i] * (g[i] - total) }
@@ -137,7 +137,7 @@ private func softmaxColumns(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer
         total.initialize(repeating: 0, count: inner)
         for j in 0..<length {
             for k in 0..<inner {
-                let e = exponentialOfNonPositive(x[j * inner + k] - maximum[k])
+                let e = vectorizableExp(x[j * inner + k] - maximum[k])
                 y[j * inner + k] = e
                 total[k] += e
             }
@@ -171,7 +171,7 @@ private func softmaxColumnsBackward(_ g: UnsafePointer<Float>, _ y: UnsafePointe
         for j in 0..<length {
             for k in 0..<inner {
                 let i = j * inner + k
-                dx[i] = logarithmic ? g[i] - exponentialOfNonPositive(y[i]) * total[k] : y[i] * (g[i] - total[k])
+                dx[i] = logarithmic ? g[i] - vectorizableExp(y[i]) * total[k] : y[i] * (g[i] - total[k])
             }
         }
     }
@@ -192,30 +192,4 @@ func maximumOf(_ p: UnsafePointer<Float>, count: Int) -> Float {
     for lane in 0..<8 where lanes[lane] > maximum { maximum = lanes[lane] }
     for k in i..<count where p[k] > maximum { maximum = p[k] }
     return maximum
-}
-
-/// eˣ for x ≤ 0 (the arguments softmax produces), in plain arithmetic that the compiler vectorises,
-/// unlike a call to the C library's expf; within 2 ulp of it, and exactly 0 below −87.33 (where
-/// eˣ is no longer a normal Float) and for −∞.
-///
-/// x = n·ln 2 + r with n = round(x / ln 2) and |r| ≤ ln 2 / 2 (ln 2 split into an exact high part and
-/// a correction, Cody–Waite); eʳ from its Taylor series to degree 7 (truncation error < 1e-8 relative);
-/// 2ⁿ built from the exponent bits.
-@inline(__always)
-func exponentialOfNonPositive(_ x: Float) -> Float {
-    let roundingShift: Float = 0x1.8p23  // adding it rounds to an integer held in the low mantissa bits
-    let shifted = x * 1.442_695_04 + roundingShift
-    let n = shifted - roundingShift
-    let r = (x - n * 0.693_359_375) + n * 2.121_944_4e-4
-    var p: Float = 1 / 5040
-    p = p * r + 1 / 720
-    p = p * r + 1 / 120
-    p = p * r + 1 / 24
-    p = p * r + 1 / 6
-    p = p * r + 0.5
-    p = p * r + 1
-    p = p * r + 1
-    // The low bits of `shifted` hold n in two's complement; n + 127 is the biased exponent of 2ⁿ.
-    let powerOfTwo = Float(bitPattern: (shifted.bitPattern &+ 127) << 23)
-    return x < -87.33 ? 0 : p * powerOfTwo
 }
