@@ -2,6 +2,7 @@
 enum BenchmarkRegistry {
     static let factories: [String: () -> BenchmarkCase] = [
         "sgemm": sgemmCase,
+        "conv3x3-fwd-bwd": convCase,
     ]
 
     static var names: [String] { factories.keys.sorted() }

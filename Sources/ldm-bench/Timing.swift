@@ -15,6 +15,8 @@ struct TimedStep {
     /// Default number of timed steps (torch_ref.py's suite).
     var defaultSteps: Int
     var step: () -> Void
+    /// The forward pass alone and its flops, timed after the step and reported as the `fwd_*` fields.
+    var forward: (flops: Double, step: () -> Void)? = nil
 }
 
 /// A benchmark case: one or more timed steps (sgemm has two sizes).
@@ -24,18 +26,11 @@ struct BenchmarkCase {
     /// Runs each step `warmup` times untimed, then `steps` times timed; returns one record per step.
     func run(warmup: Int, steps requested: Int?) -> [[String: Any]] {
         steps.map { timed in
-            for _ in 0..<warmup { timed.step() }
-            var seconds: [Double] = []
-            for _ in 0..<(requested ?? timed.defaultSteps) {
-                let start = DispatchTime.now().uptimeNanoseconds
-                timed.step()
-                seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
-            }
-            let sorted = seconds.sorted()
-            let median = sorted.count % 2 == 1 ? sorted[sorted.count / 2]
-                : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+            let count = requested ?? timed.defaultSteps
+            let sorted = sortedSeconds(of: timed.step, warmup: warmup, count: count)
+            let median = medianOfSorted(sorted)
             var record: [String: Any] = [
-                "case": timed.name, "warmup": warmup, "n_timed": seconds.count,
+                "case": timed.name, "warmup": warmup, "n_timed": sorted.count,
                 "median_s": median, "min_s": sorted.first ?? 0, "max_s": sorted.last ?? 0,
                 "params": timed.parameterCount, "peak_rss_mb": peakResidentMegabytes(),
             ]
@@ -48,9 +43,35 @@ struct BenchmarkCase {
                 record["gflops_median"] = flops / median * 1e-9
                 record["gflops_best"] = flops / (sorted.first ?? median) * 1e-9
             }
+            if let forward = timed.forward {
+                let forwardSorted = sortedSeconds(of: forward.step, warmup: warmup, count: count)
+                let forwardMedian = medianOfSorted(forwardSorted)
+                record["fwd_median_s"] = forwardMedian
+                record["fwd_min_s"] = forwardSorted.first ?? 0
+                record["fwd_gflops_median"] = forward.flops / forwardMedian * 1e-9
+                record["fwd_gflops_best"] = forward.flops / (forwardSorted.first ?? forwardMedian) * 1e-9
+            }
             record.merge(timed.extra) { _, new in new }
             return record
         }
+    }
+
+    /// Runs `step` `warmup` times untimed, then `count` times timed; the durations in seconds, sorted.
+    private func sortedSeconds(of step: () -> Void, warmup: Int, count: Int) -> [Double] {
+        for _ in 0..<warmup { step() }
+        var seconds: [Double] = []
+        for _ in 0..<count {
+            let start = DispatchTime.now().uptimeNanoseconds
+            step()
+            seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
+        }
+        return seconds.sorted()
+    }
+
+    private func medianOfSorted(_ sorted: [Double]) -> Double {
+        guard !sorted.isEmpty else { return 0 }
+        return sorted.count % 2 == 1 ? sorted[sorted.count / 2]
+            : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
     }
 }
 

@@ -1,0 +1,82 @@
+import TensorCore
+import TestSupport
+import XCTest
+
+final class Conv2DTests: XCTestCase {
+    /// The configurations in Scripts/fixtures/conv.py.
+    private let fixtureNames = ["basic", "stride2", "downsample", "groups2", "depthwise", "pointwise",
+                                "pointwiseStride2", "noBias", "patchGAN"]
+
+    func testValuesAndGradientsMatchPyTorch() throws {
+        let fixture = try Fixtures.load("conv")
+        for name in fixtureNames {
+            let config = try fixture.tensor("\(name).config").scalars.map { Int($0) }
+            let padding = Padding2D(top: config[1], bottom: config[2], left: config[3], right: config[4])
+            let x = try fixture.tensor("\(name).x").asLeaf()
+            let weight = try fixture.tensor("\(name).weight").asLeaf()
+            let bias = fixture["\(name).bias"]?.asLeaf()
+            let y = conv2d(x, weight: weight, bias: bias, stride: config[0], padding: padding, groups: config[5])
+            assertClose(y, try fixture.tensor("\(name).y"), rtol: 1e-5, atol: 1e-5, name)
+
+            let grads = gradients(of: y, wrt: [x, weight] + (bias.map { [$0] } ?? []),
+                                  seed: try fixture.tensor("\(name).dy"))
+            assertClose(grads[0], try fixture.tensor("\(name).dx"), rtol: 1e-5, atol: 1e-5, "\(name) dx")
+            assertClose(grads[1], try fixture.tensor("\(name).dweight"), rtol: 1e-5, atol: 1e-5, "\(name) dweight")
+            if bias != nil {
+                assertClose(grads[2], try fixture.tensor("\(name).dbias"), rtol: 1e-5, atol: 1e-5, "\(name) dbias")
+            }
+        }
+    }
+
+    func testFrozenWeightGivesTheSameInputGradient() throws {
+        let fixture = try Fixtures.load("conv")
+        let x = try fixture.tensor("basic.x").asLeaf()
+        let y = conv2d(x, weight: try fixture.tensor("basic.weight"), bias: try fixture.tensor("basic.bias"),
+                       padding: .uniform(1))
+        let dx = gradients(of: y, wrt: [x], seed: try fixture.tensor("basic.dy"))[0]
+        assertClose(dx, try fixture.tensor("basic.dx"), rtol: 1e-5, atol: 1e-5)
+    }
+
+    func testGradientsMatchFiniteDifferences() {
+        var rng = SeededGenerator(seed: 11)
+        // (x shape, weight shape, stride, padding, groups)
+        let cases: [([Int], [Int], Int, Padding2D, Int)] = [
+            ([2, 3, 5, 4], [2, 3, 3, 3], 1, .uniform(1), 1),
+            ([1, 2, 6, 5], [3, 2, 3, 3], 2, Padding2D(top: 0, bottom: 1, left: 0, right: 1), 1),
+            ([2, 4, 4, 3], [4, 2, 3, 2], 1, Padding2D(top: 2, bottom: 0, left: 1, right: 1), 2),
+            ([1, 3, 5, 5], [3, 1, 3, 3], 2, .uniform(1), 3),
+            ([2, 4, 3, 5], [3, 4, 1, 1], 1, .zero, 1),
+            // More images than weight-gradient partial sums, so some partials span several images.
+            ([10, 2, 3, 4], [2, 2, 3, 3], 1, .uniform(1), 1),
+        ]
+        for (xShape, wShape, stride, padding, groups) in cases {
+            let x = Tensor.randomNormal(xShape, using: &rng)
+            let weight = Tensor.randomNormal(wShape, using: &rng)
+            let bias = Tensor.randomNormal([wShape[0]], using: &rng)
+            let label = "x \(xShape), weight \(wShape), stride \(stride), \(padding), groups \(groups)"
+            checkGradients([x, weight, bias], label) { v in
+                conv2d(v[0], weight: v[1], bias: v[2], stride: stride, padding: padding, groups: groups)
+            }
+            checkGradients([x, weight], label + ", no bias") { v in
+                conv2d(v[0], weight: v[1], stride: stride, padding: padding, groups: groups)
+            }
+        }
+    }
+
+    func testResultsDoNotDependOnTheThreadCount() {
+        var rng = SeededGenerator(seed: 5)
+        let x = Tensor.randomNormal([11, 6, 9, 7], using: &rng).asLeaf()
+        let weight = Tensor.randomNormal([8, 6, 3, 3], using: &rng).asLeaf()
+        let bias = Tensor.randomNormal([8], using: &rng).asLeaf()
+        let seed = Tensor.randomNormal([11, 8, 5, 4], using: &rng)
+
+        func run(threads: Int) -> [[Float]] {
+            let saved = ComputeSettings.threadCount
+            ComputeSettings.threadCount = threads
+            defer { ComputeSettings.threadCount = saved }
+            let y = conv2d(x, weight: weight, bias: bias, stride: 2, padding: .uniform(1))
+            return [y.scalars] + gradients(of: y, wrt: [x, weight, bias], seed: seed).map(\.scalars)
+        }
+        XCTAssertEqual(run(threads: 1), run(threads: 2))
+    }
+}
