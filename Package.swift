@@ -35,6 +35,7 @@ let package = Package(
         ]),
         .target(name: "NN", dependencies: ["TensorCore"]),
         .target(name: "Optimizers", dependencies: ["TensorCore", "NN"]),
+        .target(name: "Models", dependencies: ["TensorCore", "NN"]),
         .target(name: "WeightIO", dependencies: ["TensorCore"]),
         .target(name: "ImageIO", dependencies: ["CImageCodecs"]),
         .target(name: "HDF5Store", dependencies: ["CHDF5"]),
@@ -54,6 +55,7 @@ let package = Package(
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "TestSupport"]),
         .testTarget(name: "HDF5StoreTests", dependencies: ["HDF5Store", "TestSupport"]),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
+        .testTarget(name: "ModelsTests", dependencies: ["Models", "TestSupport"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]

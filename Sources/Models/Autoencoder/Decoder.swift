@@ -1,0 +1,77 @@
+import NN
+import TensorCore
+
+/// One resolution level of the decoder: residualBlocks + 1 residual blocks (each followed by
+/// attention where configured), then an Upsample except at the first (full-resolution) level.
+public final class DecoderLevel: Module {
+    let block: [ResnetBlock]
+    let attn: [AttentionBlock]
+    let upsample: Upsample?
+
+    init(block: [ResnetBlock], attn: [AttentionBlock], upsample: Upsample?) {
+        self.block = block
+        self.attn = attn
+        self.upsample = upsample
+        super.init()
+    }
+
+    func callAsFunction(_ x: Tensor) -> Tensor {
+        var h = x
+        for (index, resnet) in block.enumerated() {
+            h = resnet(h)
+            if !attn.isEmpty { h = attn[index](h) }
+        }
+        return upsample?(h) ?? h
+    }
+}
+
+/// The convolutional decoder: [N, zChannels, h, w] → image [N, outChannels, h·f, w·f].
+/// CompVis model.py `Decoder`; `up` is stored highest resolution first (as CompVis's
+/// `up.insert(0, …)`) and run from the lowest.
+public final class Decoder: Module {
+    let convIn: Conv2d
+    let mid: MiddleBlock
+    let up: [DecoderLevel]
+    let normOut: GroupNorm
+    let convOut: Conv2d
+
+    public init(_ architecture: AutoencoderArchitecture, generator: inout SeededGenerator) {
+        let a = architecture
+        var blockIn = a.channels * a.channelMultipliers.last!
+        var resolution = a.resolution / a.downsamplingFactor
+        convIn = Conv2d(inChannels: a.zChannels, outChannels: blockIn, kernelSize: 3, padding: 1, generator: &generator)
+        mid = MiddleBlock(channels: blockIn, generator: &generator)
+        var levels: [DecoderLevel] = []
+        for level in (0..<a.channelMultipliers.count).reversed() {
+            let blockOut = a.channels * a.channelMultipliers[level]
+            var blocks: [ResnetBlock] = []
+            var attentions: [AttentionBlock] = []
+            for _ in 0...a.residualBlocks {
+                blocks.append(ResnetBlock(inChannels: blockIn, outChannels: blockOut, generator: &generator))
+                blockIn = blockOut
+                if a.attentionResolutions.contains(resolution) {
+                    attentions.append(AttentionBlock(channels: blockIn, generator: &generator))
+                }
+            }
+            var upsample: Upsample? = nil
+            if level != 0 {
+                upsample = Upsample(channels: blockIn, generator: &generator)
+                resolution *= 2
+            }
+            levels.insert(DecoderLevel(block: blocks, attn: attentions, upsample: upsample), at: 0)
+        }
+        up = levels
+        normOut = autoencoderNorm(blockIn)
+        convOut = Conv2d(inChannels: blockIn, outChannels: a.outChannels, kernelSize: 3, padding: 1, generator: &generator)
+        super.init()
+    }
+
+    public func callAsFunction(_ z: Tensor) -> Tensor {
+        var h = mid(convIn(z))
+        for level in up.reversed() { h = level(h) }
+        return convOut(normOut(h).silu())
+    }
+
+    /// The weight of the last layer, where the adaptive GAN weight compares gradient norms.
+    public var lastLayerWeight: Tensor { convOut.weight }
+}

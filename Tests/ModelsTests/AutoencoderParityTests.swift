@@ -1,0 +1,113 @@
+import Foundation
+import Models
+import NN
+import TensorCore
+import TestSupport
+import XCTest
+
+/// The tiny autoencoders of Scripts/fixtures/autoencoder.py, compared with PyTorch.
+final class AutoencoderParityTests: XCTestCase {
+    private var fixture: [String: Tensor] = [:]
+
+    override func setUpWithError() throws { fixture = try Fixtures.load("autoencoder") }
+
+    private var tinyArchitecture: AutoencoderArchitecture {
+        var a = AutoencoderArchitecture()
+        a.channels = 32
+        a.channelMultipliers = [1, 2]
+        a.residualBlocks = 1
+        a.attentionResolutions = [8]
+        a.inChannels = 1
+        a.outChannels = 1
+        a.resolution = 16
+        a.zChannels = 4
+        a.embedDimension = 4
+        return a
+    }
+
+    /// Sets every parameter from the fixture script's closed form (its `formula_values`).
+    private func formulaInitialise(_ module: Module) {
+        for (key, parameter) in module.namedParameters() {
+            let name = CompVisKeys.compVisKey(key)
+            let shape = parameter.wrappedValue.shape
+            let seed = Double(name.utf8.reduce(0) { $0 + Int($1) } % 1000)
+            let count = shapeCount(shape)
+            let values = (0..<count).map { i -> Float in
+                let v = Foundation.sin(0.5 + 0.37 * Double(i) + 1.3 * seed)
+                if shape.count == 1 {
+                    return Float(name.contains("norm") && name.hasSuffix("weight") ? 1 + 0.1 * v : 0.05 * v)
+                }
+                return Float(v / Double(count / shape[0]).squareRoot())
+            }
+            parameter.wrappedValue = Tensor(shape: shape, scalars: values)
+        }
+    }
+
+    private func checkGradients(of loss: Tensor, _ model: Module, prefix: String) throws {
+        let parameters = Dictionary(uniqueKeysWithValues: model.namedParameters().map {
+            (CompVisKeys.compVisKey($0.key), $0.parameter.wrappedValue) })
+        let names = fixture.keys.filter { $0.hasPrefix("\(prefix).grad.") }.sorted()
+        XCTAssertFalse(names.isEmpty)
+        let gradientsFound = gradients(of: loss, wrt: names.map { parameters[String($0.dropFirst(prefix.count + 6))]! })
+        for (name, gradient) in zip(names, gradientsFound) {
+            let expected = try fixture.tensor(name)
+            let scale = expected.scalars.map(abs).max() ?? 1
+            assertClose(gradient, expected, rtol: 1e-3, atol: 1e-4 * scale, name)
+        }
+    }
+
+    func testKLAutoencoderMatchesPyTorch() throws {
+        var generator = SeededGenerator(seed: 0)
+        let model = AutoencoderKL(tinyArchitecture, generator: &generator)
+        formulaInitialise(model)
+        let x = try fixture.tensor("kl.input")
+        let posterior = model.encode(x)
+        assertClose(posterior.mean, try fixture.tensor("kl.mean"), rtol: 1e-4, atol: 1e-5)
+        assertClose(posterior.logVariance, try fixture.tensor("kl.logvar"), rtol: 1e-4, atol: 1e-5)
+        let reconstruction = model.decode(posterior.mean)
+        assertClose(reconstruction, try fixture.tensor("kl.reconstruction"), rtol: 1e-4, atol: 1e-5)
+        let kl = posterior.klDivergence()
+        assertClose(kl, try fixture.tensor("kl.kl"), rtol: 1e-4, atol: 1e-4)
+        let loss = (x - reconstruction).abs().sum() / 2 + 1e-6 * kl.sum() / 2
+        assertClose(loss, try fixture.tensor("kl.loss"), rtol: 1e-5, atol: 0)
+        try checkGradients(of: loss, model, prefix: "kl")
+    }
+
+    func testVQModelMatchesPyTorch() throws {
+        var generator = SeededGenerator(seed: 0)
+        let model = VQModel(tinyArchitecture, codes: 16, legacy: true, generator: &generator)
+        formulaInitialise(model)
+        let x = try fixture.tensor("kl.input")
+        let (reconstruction, quantization) = model(x)
+        XCTAssertEqual(quantization.indices.map(Float.init), try fixture.tensor("vq.indices").scalars)
+        assertClose(quantization.loss, try fixture.tensor("vq.qloss").reshaped(to: []), rtol: 1e-4, atol: 1e-7)
+        assertClose(reconstruction, try fixture.tensor("vq.reconstruction"), rtol: 1e-4, atol: 1e-5)
+        let loss = (x - reconstruction).abs().mean() + quantization.loss
+        try checkGradients(of: loss, model, prefix: "vq")
+    }
+
+    func testCompVisFirstStagesHaveTheirParameterCounts() throws {
+        // models/first_stage_models/*/config.yaml of CompVis/latent-diffusion, at 256² RGB.
+        let shapes: [(name: String, multipliers: [Int], attention: [Int], z: Int, codes: Int?)] = [
+            ("kl-f4", [1, 2, 4], [], 3, nil), ("kl-f8", [1, 2, 4, 4], [], 4, nil),
+            ("kl-f16", [1, 1, 2, 2, 4], [16], 16, nil),
+            ("vq-f4", [1, 2, 4], [], 3, 8192), ("vq-f8", [1, 2, 2, 4], [32], 4, 16384),
+        ]
+        for shape in shapes {
+            var a = AutoencoderArchitecture()
+            a.channels = 128
+            a.channelMultipliers = shape.multipliers
+            a.residualBlocks = 2
+            a.attentionResolutions = shape.attention
+            a.inChannels = 3
+            a.outChannels = 3
+            a.resolution = 256
+            a.zChannels = shape.z
+            a.embedDimension = shape.z
+            var generator = SeededGenerator(seed: 0)
+            let count = shape.codes.map { VQModel(a, codes: $0, generator: &generator).parameterCount }
+                ?? AutoencoderKL(a, generator: &generator).parameterCount
+            XCTAssertEqual(Float(count), try fixture.tensor("params.\(shape.name)").scalar, shape.name)
+        }
+    }
+}
