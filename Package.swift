@@ -2,7 +2,7 @@
 import PackageDescription
 
 /// One target per concern; dependencies point one way only:
-/// COpenBLAS → TensorCore → NN → (Models, Training …); TensorCore → Optimizers, WeightIO;
+/// COpenBLAS → TensorCore → NN → (Models, Training …); TensorCore → Optimizers, WeightIO, Evaluation;
 /// CJPEG/CPNG → CImageCodecs → ImageIO; CHDF5 → HDF5Store.
 let package = Package(
     name: "swift-ldm",
@@ -41,6 +41,7 @@ let package = Package(
         .target(name: "Datasets", dependencies: ["TensorCore", "CZlib"]),
         .target(name: "TestSupport", dependencies: ["TensorCore"]),
         .target(name: "Configuration", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "Evaluation", dependencies: ["TensorCore"]),
 
         .executableTarget(name: "ldm-bench", dependencies: [
             "TensorCore", "NN", "Optimizers",
@@ -55,6 +56,7 @@ let package = Package(
         .testTarget(name: "HDF5StoreTests", dependencies: ["HDF5Store", "TestSupport"]),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )
