@@ -9,7 +9,8 @@ import ImageIO
 /// a fixed `yRange`, linear or logarithmic. NaN and ±∞ values (and values ≤ 0 on a log axis) are
 /// skipped: the line breaks there. Lines are cut at the plot's edges, so values outside a fixed range
 /// never draw outside the plot. With `smoothing` w > 0 each series is drawn faintly as is and
-/// boldly as its exponential moving average s ← w·s + (1 − w)·v.
+/// boldly as its exponential moving average s ← w·s + (1 − w)·v. Text uses `BitmapFont`, at twice
+/// the size on pictures of 1400×800 or more; the legend goes to the plot corner it hides least of.
 public struct LineChart: Sendable {
     public var series: [ChartSeries]
     public var title: String
