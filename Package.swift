@@ -2,8 +2,8 @@
 import PackageDescription
 
 /// One target per concern; dependencies point one way only:
-/// COpenBLAS → TensorCore → NN → (Models, Training …); TensorCore → Optimizers, WeightIO;
-/// CJPEG/CPNG → CImageCodecs → ImageIO; CHDF5 → HDF5Store.
+/// COpenBLAS → TensorCore → NN → (Models, Training …); TensorCore → Optimizers, WeightIO, Evaluation;
+/// CJPEG/CPNG → CImageCodecs → ImageIO; TensorCore, ImageIO → Visuals; CHDF5 → HDF5Store.
 let package = Package(
     name: "swift-ldm",
     platforms: [.macOS(.v14)],
@@ -42,6 +42,8 @@ let package = Package(
         .target(name: "Datasets", dependencies: ["TensorCore", "CZlib"]),
         .target(name: "TestSupport", dependencies: ["TensorCore"]),
         .target(name: "Configuration", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "Evaluation", dependencies: ["TensorCore"]),
+        .target(name: "Visuals", dependencies: ["TensorCore", "ImageIO"]),
 
         .executableTarget(name: "ldm-bench", dependencies: [
             "TensorCore", "NN", "Optimizers",
@@ -57,6 +59,8 @@ let package = Package(
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "TestSupport"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"]),
+        .testTarget(name: "VisualsTests", dependencies: ["Visuals", "ImageIO", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )
