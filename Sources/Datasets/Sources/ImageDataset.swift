@@ -46,9 +46,15 @@ extension ImageDataset {
 /// An item that cannot be read (a corrupt or unreadable file): the loader replaces it by another.
 public struct UnreadableSample: Error, Equatable, CustomStringConvertible {
     public let source: String
-    public let reason: String
+    /// What went wrong, naming the source (e.g. "photo.png: truncated or corrupt PNG: …").
+    public let message: String
 
-    public var description: String { "cannot read \(source): \(reason)" }
+    public init(source: String, message: String) {
+        self.source = source
+        self.message = message
+    }
+
+    public var description: String { message }
 }
 
 /// `image` passed through `transforms` and converted to a [C, H, W] tensor in [−1, 1]; a transform's

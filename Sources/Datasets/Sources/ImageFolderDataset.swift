@@ -34,7 +34,7 @@ public struct ImageFolderDataset: ImageDataset {
         let readable = layout.files.indices.filter { index in
             let path = folder.appendingPathComponent(layout.files[index]).path
             guard let problem = Self.signatureProblem(path) else { return true }
-            skipped.record(path, reason: problem)
+            skipped.record(path, message: "\(path): \(problem)")
             return false
         }
         guard !readable.isEmpty else {
@@ -57,8 +57,8 @@ public struct ImageFolderDataset: ImageDataset {
         do {
             image = try Image(contentsOf: URL(fileURLWithPath: path)).converted(toChannels: channels)
         } catch {
-            skipped.record(path, reason: "\(error)")
-            throw UnreadableSample(source: path, reason: "\(error)")
+            skipped.record(path, message: "\(error)")
+            throw UnreadableSample(source: path, message: "\(error)")
         }
         let tensor = try preparedTensor(image, transforms: transforms, source: path, generator: &generator)
         return Sample(image: tensor, label: labels?[index], caption: captions[index], source: path)

@@ -100,7 +100,7 @@ public struct PhotoSet: ImageDataset {
         return zip(paths, results).compactMap { path, result in
             switch result! {
             case .success(let image): return (path, image)
-            case .failure(let error): skipped.record(path, reason: "\(error)"); return nil
+            case .failure(let error): skipped.record(path, message: "\(error)"); return nil
             }
         }
     }

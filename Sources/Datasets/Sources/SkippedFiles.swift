@@ -12,11 +12,11 @@ final class SkippedFiles: @unchecked Sendable {
         return files
     }
 
-    /// Records `file` and prints a warning naming it, the first time only.
-    func record(_ file: String, reason: String) {
+    /// Records `file` and, the first time only, prints `message`, which names it, as a warning.
+    func record(_ file: String, message: String) {
         lock.lock(); defer { lock.unlock() }
         guard seen.insert(file).inserted else { return }
         files.append(file)
-        FileHandle.standardError.write(Data("warning: skipping \(file): \(reason)\n".utf8))
+        FileHandle.standardError.write(Data("warning: skipping an unreadable image: \(message)\n".utf8))
     }
 }
