@@ -91,6 +91,19 @@ final class PhotoSetTests: XCTestCase {
         }
     }
 
+    func testMissingFolderAndEmptySplitAreClearErrors() throws {
+        let (folder, _) = try makePhotoFolder()
+        try folder.write((1...6).map { "train p\($0).png" }.joined(separator: "\n"), at: "many.txt")
+        let list = folder.url.appendingPathComponent("many.txt")
+        XCTAssertThrowsError(try PhotoSet(split: .train, cropSize: 64, listFile: list, directory: folder.url)) { error in
+            XCTAssertEqual("\(error)", "photos (\(list.path)): \(folder.url.path) lacks p1.png, p2.png, p3.png and 3 more; "
+                           + "install the Debian package opencv-doc (sudo apt-get install opencv-doc, or make setup)")
+        }
+        XCTAssertThrowsError(try PhotoSet(split: .heldout, cropSize: 64, listFile: list, directory: folder.url)) { error in
+            XCTAssertEqual("\(error)", "\(list.path): lists no heldout photos")
+        }
+    }
+
     func testUnreadablePhotoIsSkippedAndCounted() throws {
         let (folder, _) = try makePhotoFolder()
         try folder.write("not a photo", at: "photos/small.png")

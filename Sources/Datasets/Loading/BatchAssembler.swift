@@ -3,7 +3,7 @@ import TensorCore
 
 /// Reads the samples of one batch and stacks them; a value that the loader's background thread can
 /// own (it holds the dataset and the seeds, never the loader).
-struct BatchAssembler: @unchecked Sendable {
+struct BatchAssembler {
     let dataset: any ImageDataset
     let seeds: SampleSeeds
     /// Reads samples on up to this many threads.
@@ -12,7 +12,8 @@ struct BatchAssembler: @unchecked Sendable {
     /// The batch at `position`, whose samples are `indices` (dataset indices), placed from `firstSlot` on
     /// in the epoch's order.
     func batch(at position: LoaderState, indices: [Int], firstSlot: Int) throws -> Batch {
-        var results = [Result<(sample: Sample, replaced: Bool), Error>?](repeating: nil, count: indices.count)
+        typealias Read = (sample: Sample, replaced: Bool)
+        var results = [Result<Read, Error>?](repeating: nil, count: indices.count)
         results.withUnsafeMutableBufferPointer { slots in
             func read(_ i: Int) {
                 slots[i] = Result { try readSample(index: indices[i], epoch: position.epoch, slot: firstSlot + i) }
@@ -59,7 +60,7 @@ struct BatchAssembler: @unchecked Sendable {
         }
         let labels = samples.compactMap(\.label)
         let captions = samples.contains { $0.caption != nil } ? samples.map { $0.caption ?? "" } : nil
-        return Batch(images: images, labels: labels.count == samples.count ? labels : nil, captions: captions, sources: samples.map(\.source),
-                     position: position, replacedSamples: replaced)
+        return Batch(images: images, labels: labels.count == samples.count ? labels : nil, captions: captions,
+                     sources: samples.map(\.source), position: position, replacedSamples: replaced)
     }
 }

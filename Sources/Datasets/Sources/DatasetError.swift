@@ -23,7 +23,7 @@ public enum DatasetError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .missingFiles(dataset, directory, files, remedy):
-            "\(dataset): \(directory) lacks \(files.joined(separator: ", ")); \(remedy)"
+            "\(dataset): \(directory) lacks \(listed(files)); \(remedy)"
         case let .malformedFile(path, message):
             "\(path): \(message)"
         case let .noImages(folder):
@@ -47,4 +47,10 @@ public enum DatasetError: Error, Equatable, CustomStringConvertible {
                 + "\(batchesPerEpoch) batches (was it saved with another dataset or batch size?)"
         }
     }
+}
+
+/// The names joined by commas, the first three and a count of the rest when there are more than four.
+private func listed(_ names: [String]) -> String {
+    names.count <= 4 ? names.joined(separator: ", ")
+        : names.prefix(3).joined(separator: ", ") + " and \(names.count - 3) more"
 }

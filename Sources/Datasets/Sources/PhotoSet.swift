@@ -54,6 +54,9 @@ public struct PhotoSet: ImageDataset {
             throw DatasetError.invalidParameter(name: "crops per photo", value: cropsPerPhoto, expected: "at least 1")
         }
         let names = try PhotoList(contentsOf: listFile).files(in: split)
+        guard !names.isEmpty else {
+            throw DatasetError.malformedFile(path: listFile.path, message: "lists no \(split.rawValue) photos")
+        }
         let paths = names.map { directory.appendingPathComponent($0).path }
         let missing = names.filter { !FileManager.default.fileExists(atPath: directory.appendingPathComponent($0).path) }
         guard missing.isEmpty else {
