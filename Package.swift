@@ -39,7 +39,7 @@ let package = Package(
         .target(name: "WeightIO", dependencies: ["TensorCore"]),
         .target(name: "ImageIO", dependencies: ["CImageCodecs"]),
         .target(name: "HDF5Store", dependencies: ["CHDF5"]),
-        .target(name: "Datasets", dependencies: ["TensorCore", "CZlib"]),
+        .target(name: "Datasets", dependencies: ["TensorCore", "ImageIO", "CZlib"]),
         .target(name: "TestSupport", dependencies: ["TensorCore"]),
         .target(name: "Configuration", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "Evaluation", dependencies: ["TensorCore"]),

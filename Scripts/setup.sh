@@ -3,7 +3,7 @@
 # returns at once when everything is there. Runs as root (CI) or through sudo.
 set -euo pipefail
 
-packages=(libopenblas-dev libhdf5-dev libjpeg-dev libpng-dev zlib1g-dev pkg-config)
+packages=(libopenblas-dev libhdf5-dev libjpeg-dev libpng-dev zlib1g-dev pkg-config dataset-fashion-mnist opencv-doc)
 
 missing=()
 for package in "${packages[@]}"; do
