@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "TensorCore", targets: ["TensorCore"]),
         .library(name: "NN", targets: ["NN"]),
         .executable(name: "ldm-bench", targets: ["ldm-bench"]),
+        .executable(name: "train-ae", targets: ["train-ae"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
@@ -44,10 +45,18 @@ let package = Package(
         .target(name: "Configuration", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "Evaluation", dependencies: ["TensorCore"]),
         .target(name: "Visuals", dependencies: ["TensorCore", "ImageIO"]),
+        .target(name: "Training", dependencies: [
+            "TensorCore", "NN", "Models", "Optimizers", "WeightIO", "Configuration", "Datasets", "ImageIO",
+            "Evaluation", "Visuals",
+        ]),
 
         .executableTarget(name: "ldm-bench", dependencies: [
             "TensorCore", "NN", "Optimizers",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .executableTarget(name: "train-ae", dependencies: [
+            "Training", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "TestSupport"]),
@@ -58,6 +67,7 @@ let package = Package(
         .testTarget(name: "HDF5StoreTests", dependencies: ["HDF5Store", "TestSupport"]),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "TestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "TestSupport"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"]),
         .testTarget(name: "VisualsTests", dependencies: ["Visuals", "ImageIO", "TestSupport"]),

@@ -9,8 +9,14 @@ public protocol Configuration: Codable {
 /// then `--set key.path=value` overrides. Unknown or mistyped keys and values of the wrong type are
 /// errors naming the key, the file and line, and the nearest valid key.
 public enum ConfigLoader {
-    public static func load<C: Configuration>(_ type: C.Type, files: [URL], overrides: [String] = []) throws -> (config: C, tree: ConfigNode) {
+    /// - Parameter base: YAML laid over the defaults before the files (a resumed run's saved
+    ///   configuration), with the name its errors cite.
+    public static func load<C: Configuration>(_ type: C.Type, base: (yaml: String, source: String)? = nil,
+                                              files: [URL], overrides: [String] = []) throws -> (config: C, tree: ConfigNode) {
         var tree = try ConfigTreeEncoder.encode(C())
+        if let base {
+            tree = try tree.merging(try ConfigNode.parse(yaml: base.yaml, sourceName: base.source))
+        }
         for file in files {
             let text: String
             do {

@@ -1,0 +1,49 @@
+/// The optimisation loop's settings, shared by `train-ae` and `train-ldm`.
+public struct TrainingConfig: Codable, Equatable {
+    public enum Schedule: String, Codable { case constant, cosine, linear }
+
+    /// Optimiser steps to train for (a resumed run continues up to this).
+    public var steps = 2000
+    public var batchSize = 32
+    public var learningRate: Float = 1e-3
+    /// Adam's (β1, β2); the autoencoders use (0.5, 0.9) as CompVis.
+    public var betas: [Float] = [0.5, 0.9]
+    /// Decoupled weight decay (AdamW) when > 0.
+    public var weightDecay: Float = 0
+    /// Linear learning-rate warm-up from 0, then `schedule` to the last step.
+    public var warmupSteps = 0
+    public var schedule = Schedule.constant
+    /// The final learning rate of the cosine and linear schedules, as a fraction of `learning_rate`.
+    public var finalLearningRateFraction: Float = 0
+    /// Clip the gradient's global norm to this when > 0.
+    public var gradientClipNorm: Float = 0
+    /// Keep an exponential moving average of the weights (used for evaluation and sampling).
+    public var ema = false
+    public var emaDecay: Float = 0.9999
+    /// Seeds the weights, the data order and every random draw of the run.
+    public var seed: UInt64 = 0
+    /// Threads for BLAS and our own loops; 0 uses every core.
+    public var threads = 0
+    /// Steps between metrics lines, picture grids and checkpoints.
+    public var logEvery = 50
+    public var imageEvery = 500
+    public var checkpointEvery = 500
+    /// Step checkpoints kept besides `last` (older ones are deleted).
+    public var keepCheckpoints = 3
+
+    public init() {}
+}
+
+/// Held-out evaluation settings.
+public struct EvaluationConfig: Codable, Equatable {
+    public var batchSize = 100
+    /// Evaluate on at most this many held-out images; 0 means all.
+    public var maxImages = 0
+    /// Measure only this region [top, left, height, width] of each image (Fashion-MNIST: the original
+    /// 28×28 inside the 2-pixel padding); empty measures the whole image.
+    public var measureRegion: [Int] = []
+    /// Pairs of originals and reconstructions in the evaluation grid.
+    public var gridImages = 32
+
+    public init() {}
+}
