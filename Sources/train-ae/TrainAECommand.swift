@@ -11,8 +11,8 @@ struct TrainAECommand: ParsableCommand {
         abstract: "Train a KL- or VQ-regularised autoencoder, the first stage of a latent diffusion model.",
         discussion: """
             Examples:
-              train-ae --config configs/fashion-kl-f4.yaml
-              train-ae --config configs/fashion-kl-f4.yaml --set train.steps=500 --set train.batch_size=16
+              train-ae --config configs/autoencoder/fashion-kl-f4.yaml
+              train-ae --config configs/autoencoder/fashion-kl-f4.yaml --set train.steps=500 --set train.batch_size=16
               train-ae --resume checkpoints/fashion-kl-f4-20261129-170000
               train-ae evaluate --checkpoint checkpoints/fashion-kl-f4-20261129-170000
               train-ae reconstruct --checkpoint RUN photo.jpg --out reconstructions/
@@ -57,7 +57,7 @@ struct Train: ParsableCommand {
 
     func validate() throws {
         if configFiles.isEmpty && resume == nil {
-            throw ValidationError("give --config FILE (e.g. configs/fashion-kl-f4.yaml) or --resume RUN_DIR")
+            throw ValidationError("give --config FILE (e.g. configs/autoencoder/fashion-kl-f4.yaml) or --resume RUN_DIR")
         }
     }
 
