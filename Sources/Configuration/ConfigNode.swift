@@ -96,7 +96,10 @@ extension ConfigNode {
         switch self {
         case .mapping(let pairs): return .mapping(.init(pairs.map { (Node($0.key), $0.value.yamsNode()) }))
         case .sequence(let items): return .sequence(.init(items.map { $0.yamsNode() }))
-        case .scalar(let text, _): return Node(text)
+        case .scalar(let text, _):
+            // Text that YAML would read back as null must be quoted to stay a (possibly empty) string.
+            let readsAsNull = ["", "~", "null", "Null", "NULL"].contains(text)
+            return Node(text, readsAsNull ? Tag(.str) : .implicit, readsAsNull ? .doubleQuoted : .any)
         case .null: return Node("null", Tag(.null))
         }
     }

@@ -91,7 +91,7 @@ final class ConfigLoaderTests: XCTestCase {
     func testSavedYAMLLoadsBackToTheSameConfig() throws {
         var config = RunSettings()
         config.model.channels = 48
-        config.name = "saved"
+        config.name = ""
         let url = try file("saved.yaml", try ConfigLoader.yaml(of: config))
         XCTAssertEqual(try ConfigLoader.load(RunSettings.self, files: [url]).config, config)
     }
