@@ -1,5 +1,5 @@
 # swift-ldm's commands. Each one that builds first installs any missing system library (Scripts/setup.sh).
-#   make demo             build and run the main job (for now: every benchmark case)
+#   make demo             build, then train the default autoencoder (Fashion-MNIST KL-f4) and evaluate it
 #   make test             build and run the whole test suite, optimised
 #   make bench CASE=sgemm run one benchmark case (all cases without CASE)
 #   make fixtures         regenerate the PyTorch/Pillow/h5py test fixtures
@@ -19,7 +19,8 @@ test: setup
 	$(SWIFT) test -c release --skip-build
 
 demo: setup
-	$(SWIFT) run -c release ldm-bench
+	$(SWIFT) build -c release --product train-ae
+	.build/release/train-ae --config configs/autoencoder/fashion-kl-f4.yaml
 
 bench: setup
 	$(SWIFT) run -c release ldm-bench $(if $(CASE),--case $(CASE))

@@ -2,6 +2,8 @@
 enum BenchmarkRegistry {
     static let factories: [String: () -> BenchmarkCase] = [
         "sgemm": sgemmCase,
+        "ae-kl-step": autoencoderStepCase,
+        "ae-kl-encode": autoencoderEncodeCase,
         "conv3x3-fwd-bwd": convCase,
     ]
 
