@@ -2,7 +2,7 @@
 import PackageDescription
 
 /// One target per concern; dependencies point one way only:
-/// COpenBLAS → TensorCore → NN → (Models, Training …); TensorCore → Optimizers, WeightIO, Evaluation;
+/// COpenBLAS → TensorCore → NN → (Models, Training …); TensorCore → Optimizers, WeightIO, Evaluation, Diffusion;
 /// CJPEG/CPNG → CImageCodecs → ImageIO; TensorCore, ImageIO → Visuals; CHDF5 → HDF5Store.
 let package = Package(
     name: "swift-ldm",
@@ -44,6 +44,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["TensorCore"]),
         .target(name: "Configuration", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "Evaluation", dependencies: ["TensorCore"]),
+        .target(name: "Diffusion", dependencies: ["TensorCore"]),
         .target(name: "Visuals", dependencies: ["TensorCore", "ImageIO"]),
         .target(name: "Training", dependencies: [
             "TensorCore", "NN", "Models", "Optimizers", "WeightIO", "Configuration", "Datasets", "ImageIO",
@@ -70,6 +71,7 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "TestSupport"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"]),
+        .testTarget(name: "DiffusionTests", dependencies: ["Diffusion", "Configuration", "TestSupport"]),
         .testTarget(name: "VisualsTests", dependencies: ["Visuals", "ImageIO", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
