@@ -1,5 +1,4 @@
 import Foundation
-import ImageIO
 import Training
 import XCTest
 
@@ -10,19 +9,9 @@ final class CrashSafetyTests: XCTestCase {
 
     override func setUpWithError() throws {
         folder = try makeTemporaryFolder("ae-crash")
-        let images = folder.appendingPathComponent("images")
-        try FileManager.default.createDirectory(at: images, withIntermediateDirectories: true)
-        for index in 0..<8 {
-            let pixels = (0..<256).map { UInt8(($0 * (index + 3) + index * 17) % 256) }
-            try Image(width: 16, height: 16, channels: 1, pixels: pixels)
-                .write(to: images.appendingPathComponent("image\(index).png"))
-        }
-        try """
-        model:
-          architecture: {ch: 32, ch_mult: [1], resolution: 16, z_channels: 2, embed_dim: 2}
-        data: {source: folder, path: \(images.path), channels: 1, image_size: 16}
-        train: {steps: 100000, batch_size: 4, log_every: 1, image_every: 100000, checkpoint_every: 1, keep_checkpoints: 2}
-        """.write(to: folder.appendingPathComponent("tiny.yaml"), atomically: true, encoding: .utf8)
+        try writeTinyImageFolderRun(in: folder, train: """
+            {steps: 100000, batch_size: 4, log_every: 1, image_every: 100000, checkpoint_every: 1, keep_checkpoints: 2}
+            """)
     }
 
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: folder) }

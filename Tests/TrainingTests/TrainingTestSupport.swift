@@ -1,5 +1,6 @@
 import Datasets
 import Foundation
+import ImageIO
 import TensorCore
 import Training
 
@@ -53,4 +54,26 @@ func makeTemporaryFolder(_ name: String) throws -> URL {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
+}
+
+/// Writes `count` 16×16 grey PNGs with distinct patterns into `folder`/images, and a YAML config that
+/// trains a tiny KL autoencoder on them with the given `train` settings; returns the config file.
+@discardableResult
+func writeTinyImageFolderRun(in folder: URL, count: Int = 8,
+                             train: String = "{steps: 4, batch_size: 4, log_every: 1, image_every: 2, checkpoint_every: 2}") throws -> URL {
+    let images = folder.appendingPathComponent("images")
+    try FileManager.default.createDirectory(at: images, withIntermediateDirectories: true)
+    for index in 0..<count {
+        let pixels = (0..<256).map { UInt8(($0 * (index + 3) + index * 17) % 256) }
+        try Image(width: 16, height: 16, channels: 1, pixels: pixels).write(to: images.appendingPathComponent("image\(index).png"))
+    }
+    let config = folder.appendingPathComponent("tiny.yaml")
+    try """
+    model:
+      architecture: {ch: 32, ch_mult: [1], resolution: 16, z_channels: 2, embed_dim: 2}
+    data: {source: folder, path: \(images.path), heldout_path: \(images.path), channels: 1, image_size: 16}
+    train: \(train)
+    evaluation: {batch_size: 3}
+    """.write(to: config, atomically: true, encoding: .utf8)
+    return config
 }
