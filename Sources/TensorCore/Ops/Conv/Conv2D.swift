@@ -6,39 +6,33 @@
 ///
 /// Each image is im2col + one GEMM per group (a 1×1, stride-1, unpadded kernel is a GEMM on the image
 /// itself), with images spread over threads. The pullback computes dx = col2im(Wᵀ·dY),
-/// dW = Σₙ dYₙ·colsₙᵀ and db = Σ dY, each only when wanted.
+/// dW = Σₙ dYₙ·colsₙᵀ and db = Σ dY, each only when wanted. The weight gradient recomputes the
+/// columns rather than keeping them from the forward pass: they are kh·kw times the size of x, and
+/// im2col costs about 4 % of the GEMMs of a 3×3 conv.
 public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int = 1,
                    padding: Padding2D = .zero, groups: Int = 1) -> Tensor {
     let geometry = ConvGeometry(input: x.shape, weight: weight.shape, bias: bias?.shape,
                                 stride: stride, padding: padding, groups: groups)
-    // The weight gradient needs every image's columns again: keep them when it may be asked for
-    // (a frozen or no-gradient conv keeps nothing).
-    let keptColumns = GradientMode.isRecording && weight.isDifferentiable && !geometry.isPointwise
-        ? TensorStorage(uninitializedCount: geometry.batch * geometry.columnsCount) : nil
     let y = Tensor(shape: geometry.outputShape) { out in
-        conv2dForward(x, weight: weight, bias: bias, into: out.baseAddress!, keepingColumnsIn: keptColumns,
-                      geometry)
+        conv2dForward(x, weight: weight, bias: bias, into: out.baseAddress!, geometry)
     }
     let inputs = [x, weight] + (bias.map { [$0] } ?? [])
     return y.recorded("conv2d", inputs: inputs) { g, wanted in
         var cotangents = [
             wanted[0] ? conv2dInputGradient(g, weight: weight, geometry) : nil,
-            wanted[1] ? conv2dWeightGradient(g, input: x, keptColumns: keptColumns, geometry) : nil,
+            wanted[1] ? conv2dWeightGradient(g, input: x, geometry) : nil,
         ]
         if bias != nil { cotangents.append(wanted[2] ? g.sum(alongAxes: [0, 2, 3]) : nil) }
         return cotangents
     }
 }
 
-/// Fills `y` [N, Cout, Ho, Wo]: per image, bias rows then += W_g·cols_g for each group g, where
-/// W_g is [Cout/groups, patchSize] and cols_g [patchSize, Ho·Wo]. Writes each image's columns into
-/// `keptColumns` ([N, Cin·kh·kw, Ho·Wo]) when given, else into a scratch buffer per image.
+/// Fills `y` [N, Cout, Ho, Wo]: per image, the bias rows, then += W_g·cols_g for each group g.
 private func conv2dForward(_ x: Tensor, weight: Tensor, bias: Tensor?, into y: UnsafeMutablePointer<Float>,
-                           keepingColumnsIn keptColumns: TensorStorage?, _ g: ConvGeometry) {
+                           _ g: ConvGeometry) {
+    let biasValues = bias?.scalars
     x.withUnsafeScalars { xs in
         weight.withUnsafeScalars { ws in
-            let input = xs.baseAddress!, w = ws.baseAddress!
-            let biasValues = bias?.scalars
             parallelFor(g.batch) { n in
                 let output = y + n * g.outChannels * g.outSpatial
                 if let biasValues {
@@ -46,21 +40,22 @@ private func conv2dForward(_ x: Tensor, weight: Tensor, bias: Tensor?, into y: U
                         (output + channel * g.outSpatial).update(repeating: biasValues[channel], count: g.outSpatial)
                     }
                 }
-                let image = input + n * g.imageCount
                 let beta: Float = biasValues == nil ? 0 : 1
-                if g.isPointwise { return multiplyWeight(w, columns: image, into: output, beta: beta, g) }
-                let columnsStorage = keptColumns ?? TensorStorage(uninitializedCount: g.columnsCount)
-                withExtendedLifetime(columnsStorage) {
-                    let columns = columnsStorage.pointer + (keptColumns == nil ? 0 : n * g.columnsCount)
-                    im2col(image, into: columns, g)
-                    multiplyWeight(w, columns: columns, into: output, beta: beta, g)
+                let image = xs.baseAddress! + n * g.imageCount
+                if g.isPointwise {
+                    return multiplyWeight(ws.baseAddress!, columns: image, into: output, beta: beta, g)
+                }
+                let columns = TensorStorage(uninitializedCount: g.columnsCount)
+                withExtendedLifetime(columns) {
+                    im2col(image, into: columns.pointer, g)
+                    multiplyWeight(ws.baseAddress!, columns: columns.pointer, into: output, beta: beta, g)
                 }
             }
         }
     }
 }
 
-/// y = W_g·cols_g + beta·y for every group g of one image: W_g [Cout/groups, patchSize],
+/// y_g = W_g·cols_g + beta·y_g for every group g of one image: W_g [Cout/groups, patchSize],
 /// cols_g [patchSize, Ho·Wo], y_g [Cout/groups, Ho·Wo].
 private func multiplyWeight(_ w: UnsafePointer<Float>, columns: UnsafePointer<Float>,
                             into y: UnsafeMutablePointer<Float>, beta: Float, _ g: ConvGeometry) {

@@ -1,5 +1,5 @@
-/// The input and weight gradients of `conv2d`, from the output's cotangent dY [N, Cout, Ho, Wo].
-/// (The bias gradient is a plain sum of dY over N, Ho and Wo.)
+// The input and weight gradients of `conv2d`, from the output's cotangent dY [N, Cout, Ho, Wo].
+// (The bias gradient is a plain sum of dY over N, Ho and Wo.)
 
 /// dx [N, Cin, H, W]: per image, dCols_g = W_gᵀ·dY_g ([patchSize, Ho·Wo] for each group g), then
 /// col2im. For a pointwise conv W_gᵀ·dY_g is dx itself.
@@ -38,12 +38,12 @@ private func multiplyTransposedWeight(_ w: UnsafePointer<Float>, _ dy: UnsafePoi
 /// At most this many partial sums of the weight gradient are accumulated in parallel.
 private let maxWeightGradientParts = 8
 
-/// dW [Cout, Cin/groups, kh, kw] = Σₙ dYₙ_g·colsₙ_gᵀ for each group g, reading each image's columns
-/// from `keptColumns` ([N, Cin·kh·kw, Ho·Wo], written by the forward pass) or recomputing them.
+/// dW [Cout, Cin/groups, kh, kw] = Σₙ dYₙ_g·colsₙ_gᵀ for each group g, with each image's columns
+/// recomputed by im2col (a pointwise conv uses the image itself).
 ///
 /// The images are split into fixed ranges, one partial sum each (GEMMs with beta 1), and the partials
 /// are added in range order, so the result does not depend on the thread count.
-func conv2dWeightGradient(_ dy: Tensor, input x: Tensor, keptColumns: TensorStorage?, _ g: ConvGeometry) -> Tensor {
+func conv2dWeightGradient(_ dy: Tensor, input x: Tensor, _ g: ConvGeometry) -> Tensor {
     let parts = min(g.batch, maxWeightGradientParts)
     return Tensor(shape: [g.outChannels, g.inChannelsPerGroup, g.kernelHeight, g.kernelWidth]) { dw in
         guard parts > 0 else { return dw.initialize(repeating: 0) }
@@ -53,27 +53,21 @@ func conv2dWeightGradient(_ dy: Tensor, input x: Tensor, keptColumns: TensorStor
                 parallelFor(parts) { part in
                     let sum = part == 0 ? dw.baseAddress! : partials.pointer + (part - 1) * g.weightCount
                     let images = (part * g.batch / parts)..<((part + 1) * g.batch / parts)
-                    let scratch = g.isPointwise || keptColumns != nil ? nil : TensorStorage(uninitializedCount: g.columnsCount)
+                    let scratch = TensorStorage(uninitializedCount: g.isPointwise ? 0 : g.columnsCount)
                     for n in images {
                         let image = xs.baseAddress! + n * g.imageCount
-                        let columns: UnsafePointer<Float>
-                        if g.isPointwise {
-                            columns = image
-                        } else if let keptColumns {
-                            columns = UnsafePointer(keptColumns.pointer + n * g.columnsCount)
-                        } else {
-                            im2col(image, into: scratch!.pointer, g)
-                            columns = UnsafePointer(scratch!.pointer)
-                        }
-                        accumulateWeightGradient(dys.baseAddress! + n * g.outChannels * g.outSpatial, columns,
+                        if !g.isPointwise { im2col(image, into: scratch.pointer, g) }
+                        accumulateWeightGradient(dys.baseAddress! + n * g.outChannels * g.outSpatial,
+                                                 g.isPointwise ? image : UnsafePointer(scratch.pointer),
                                                  into: sum, beta: n == images.lowerBound ? 0 : 1, g)
                     }
                     withExtendedLifetime(scratch) {}
                 }
             }
         }
-        addPartials(partials.pointer, count: parts - 1, into: dw.baseAddress!, g.weightCount)
-        withExtendedLifetime(partials) {}
+        withExtendedLifetime(partials) {
+            addPartials(partials.pointer, count: parts - 1, into: dw.baseAddress!, g.weightCount)
+        }
     }
 }
 

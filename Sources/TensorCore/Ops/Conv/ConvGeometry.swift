@@ -56,13 +56,29 @@ struct ConvGeometry {
 
     /// The output positions along one axis whose input position o·stride − pad + k lies inside
     /// 0..<inputSize, for kernel offset k: the rest read zero padding.
-    static func validOutputs(kernelOffset k: Int, pad: Int, inputSize: Int, outputSize: Int,
-                             stride: Int) -> Range<Int> {
+    private static func validOutputs(kernelOffset k: Int, pad: Int, inputSize: Int, outputSize: Int,
+                                     stride: Int) -> Range<Int> {
         // First o with o·stride ≥ pad − k, last o with o·stride ≤ inputSize − 1 + pad − k.
         let low = pad - k, high = inputSize - 1 + pad - k
         if high < 0 { return 0..<0 }
         let first = low <= 0 ? 0 : (low + stride - 1) / stride
         let end = min(outputSize, high / stride + 1)
         return first < end ? first..<end : 0..<0
+    }
+
+    /// For each kernel row i, the output rows oy that read inside the image.
+    var validOutputRows: [Range<Int>] {
+        (0..<kernelHeight).map {
+            Self.validOutputs(kernelOffset: $0, pad: padding.top, inputSize: height, outputSize: outHeight,
+                              stride: stride)
+        }
+    }
+
+    /// For each kernel column j, the output columns ox that read inside the image.
+    var validOutputColumns: [Range<Int>] {
+        (0..<kernelWidth).map {
+            Self.validOutputs(kernelOffset: $0, pad: padding.left, inputSize: width, outputSize: outWidth,
+                              stride: stride)
+        }
     }
 }

@@ -1,25 +1,8 @@
-/// The im2col and col2im kernels: the rearrangement that turns a convolution into a GEMM.
-///
-/// One image [Cin, H, W] maps to its columns [Cin·kh·kw, Ho·Wo]: row (c·kh + i)·kw + j, column
-/// oy·Wo + ox holds x[c, oy·stride − top + i, ox·stride − left + j], or 0 where that lies in the
-/// padding. The inner loops run over ox, contiguous in the columns (and in the image when stride is 1).
-extension ConvGeometry {
-    /// For each kernel row i, the output rows oy that read inside the image.
-    var validOutputRows: [Range<Int>] {
-        (0..<kernelHeight).map {
-            Self.validOutputs(kernelOffset: $0, pad: padding.top, inputSize: height, outputSize: outHeight,
-                              stride: stride)
-        }
-    }
-
-    /// For each kernel column j, the output columns ox that read inside the image.
-    var validOutputColumns: [Range<Int>] {
-        (0..<kernelWidth).map {
-            Self.validOutputs(kernelOffset: $0, pad: padding.left, inputSize: width, outputSize: outWidth,
-                              stride: stride)
-        }
-    }
-}
+// The im2col and col2im kernels: the rearrangement that turns a convolution into a GEMM.
+//
+// One image [Cin, H, W] maps to its columns [Cin·kh·kw, Ho·Wo]: row (c·kh + i)·kw + j, column
+// oy·Wo + ox holds x[c, oy·stride − top + i, ox·stride − left + j], or 0 where that lies in the
+// padding. The inner loops run over ox, contiguous in the columns (and in the image when stride is 1).
 
 /// Writes the columns [Cin·kh·kw, Ho·Wo] of one image [Cin, H, W].
 func im2col(_ image: UnsafePointer<Float>, into columns: UnsafeMutablePointer<Float>, _ g: ConvGeometry) {
@@ -38,11 +21,12 @@ func im2col(_ image: UnsafePointer<Float>, into columns: UnsafeMutablePointer<Fl
                         continue
                     }
                     let source = plane + (oy * s - g.padding.top + i) * w + (valid.lowerBound * s - g.padding.left + j)
+                    let target = out + valid.lowerBound
                     out.update(repeating: 0, count: valid.lowerBound)
                     if s == 1 {
-                        (out + valid.lowerBound).update(from: source, count: valid.count)
+                        target.update(from: source, count: valid.count)
                     } else {
-                        for (k, ox) in valid.enumerated() { out[ox] = source[k * s] }
+                        for k in 0..<valid.count { target[k] = source[k * s] }
                     }
                     (out + valid.upperBound).update(repeating: 0, count: wo - valid.upperBound)
                 }
