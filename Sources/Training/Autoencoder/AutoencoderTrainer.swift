@@ -70,7 +70,9 @@ public final class AutoencoderTrainer {
             var logged = metrics
             logged.set("lr", optimizer.learningRate)
             logged.set("grad_norm", gradientNorm)
-            progress?.update(step: step, values: logged.entries.filter { $0.name != "lr" }.map { ($0.name, Double($0.value)) })
+            logged.set("skipped_files", Float(loader.dataset.skippedFiles.count))
+            progress?.update(step: step, values: logged.entries.filter { !["lr", "skipped_files"].contains($0.name) }
+                .map { ($0.name, Double($0.value)) })
             if step % settings.logEvery == 0 || step == settings.steps { try log(logged) }
             if step % settings.imageEvery == 0 || step == settings.steps {
                 try writeComparison(batch.images, withoutGradients { reconstruction.detached() })
