@@ -1,37 +1,13 @@
 import NN
 import TensorCore
 
-/// One resolution level of the decoder: residualBlocks + 1 residual blocks (each followed by
-/// attention where configured), then an Upsample except at the first (full-resolution) level.
-public final class DecoderLevel: Module {
-    let block: [ResnetBlock]
-    let attn: [AttentionBlock]
-    let upsample: Upsample?
-
-    init(block: [ResnetBlock], attn: [AttentionBlock], upsample: Upsample?) {
-        self.block = block
-        self.attn = attn
-        self.upsample = upsample
-        super.init()
-    }
-
-    func callAsFunction(_ x: Tensor) -> Tensor {
-        var h = x
-        for (index, resnet) in block.enumerated() {
-            h = resnet(h)
-            if !attn.isEmpty { h = attn[index](h) }
-        }
-        return upsample?(h) ?? h
-    }
-}
-
 /// The convolutional decoder: [N, zChannels, h, w] → image [N, outChannels, h·f, w·f].
 /// CompVis model.py `Decoder`; `up` is stored highest resolution first (as CompVis's
 /// `up.insert(0, …)`) and run from the lowest.
 public final class Decoder: Module {
     let convIn: Conv2d
     let mid: MiddleBlock
-    let up: [DecoderLevel]
+    let up: [ResolutionLevel]
     let normOut: GroupNorm
     let convOut: Conv2d
 
@@ -41,7 +17,7 @@ public final class Decoder: Module {
         var resolution = a.resolution / a.downsamplingFactor
         convIn = Conv2d(inChannels: a.zChannels, outChannels: blockIn, kernelSize: 3, padding: 1, generator: &generator)
         mid = MiddleBlock(channels: blockIn, generator: &generator)
-        var levels: [DecoderLevel] = []
+        var levels: [ResolutionLevel] = []
         for level in (0..<a.channelMultipliers.count).reversed() {
             let blockOut = a.channels * a.channelMultipliers[level]
             var blocks: [ResnetBlock] = []
@@ -58,7 +34,7 @@ public final class Decoder: Module {
                 upsample = Upsample(channels: blockIn, generator: &generator)
                 resolution *= 2
             }
-            levels.insert(DecoderLevel(block: blocks, attn: attentions, upsample: upsample), at: 0)
+            levels.insert(ResolutionLevel(block: blocks, attn: attentions, upsample: upsample), at: 0)
         }
         up = levels
         normOut = autoencoderNorm(blockIn)

@@ -1,52 +1,12 @@
 import NN
 import TensorCore
 
-/// One resolution level of the encoder: residual blocks (each followed by attention where
-/// configured), then a Downsample except at the last level.
-public final class EncoderLevel: Module {
-    let block: [ResnetBlock]
-    let attn: [AttentionBlock]
-    let downsample: Downsample?
-
-    init(block: [ResnetBlock], attn: [AttentionBlock], downsample: Downsample?) {
-        self.block = block
-        self.attn = attn
-        self.downsample = downsample
-        super.init()
-    }
-
-    func callAsFunction(_ x: Tensor) -> Tensor {
-        var h = x
-        for (index, resnet) in block.enumerated() {
-            h = resnet(h)
-            if !attn.isEmpty { h = attn[index](h) }
-        }
-        return downsample?(h) ?? h
-    }
-}
-
-/// The middle of the encoder and decoder: ResnetBlock, AttentionBlock, ResnetBlock.
-public final class MiddleBlock: Module {
-    let block1: ResnetBlock
-    let attn1: AttentionBlock
-    let block2: ResnetBlock
-
-    init(channels: Int, generator: inout SeededGenerator) {
-        block1 = ResnetBlock(inChannels: channels, outChannels: channels, generator: &generator)
-        attn1 = AttentionBlock(channels: channels, generator: &generator)
-        block2 = ResnetBlock(inChannels: channels, outChannels: channels, generator: &generator)
-        super.init()
-    }
-
-    func callAsFunction(_ x: Tensor) -> Tensor { block2(attn1(block1(x))) }
-}
-
 /// The convolutional encoder: image [N, inChannels, H, W] → [N, outputChannels, H/f, W/f], where
 /// outputChannels is 2·zChannels for a Gaussian posterior (mean and log-variance) or zChannels for VQ.
 /// CompVis model.py `Encoder`.
 public final class Encoder: Module {
     let convIn: Conv2d
-    let down: [EncoderLevel]
+    let down: [ResolutionLevel]
     let mid: MiddleBlock
     let normOut: GroupNorm
     let convOut: Conv2d
@@ -54,7 +14,7 @@ public final class Encoder: Module {
     public init(_ architecture: AutoencoderArchitecture, doubleZ: Bool, generator: inout SeededGenerator) {
         let a = architecture
         convIn = Conv2d(inChannels: a.inChannels, outChannels: a.channels, kernelSize: 3, padding: 1, generator: &generator)
-        var levels: [EncoderLevel] = []
+        var levels: [ResolutionLevel] = []
         var resolution = a.resolution
         var blockIn = a.channels
         let inMultipliers = [1] + a.channelMultipliers
@@ -75,7 +35,7 @@ public final class Encoder: Module {
                 downsample = Downsample(channels: blockIn, generator: &generator)
                 resolution /= 2
             }
-            levels.append(EncoderLevel(block: blocks, attn: attentions, downsample: downsample))
+            levels.append(ResolutionLevel(block: blocks, attn: attentions, downsample: downsample))
         }
         down = levels
         mid = MiddleBlock(channels: blockIn, generator: &generator)
