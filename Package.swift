@@ -51,7 +51,7 @@ let package = Package(
         ]),
 
         .executableTarget(name: "ldm-bench", dependencies: [
-            "TensorCore", "NN", "Optimizers",
+            "TensorCore", "NN", "Optimizers", "Models",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

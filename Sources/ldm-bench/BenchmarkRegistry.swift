@@ -3,6 +3,8 @@ enum BenchmarkRegistry {
     static let factories: [String: () -> BenchmarkCase] = [
         "sgemm": sgemmCase,
         "conv3x3-fwd-bwd": convCase,
+        "unet-step": unetStepCase,
+        "unet-pixel-step": unetPixelStepCase,
     ]
 
     static var names: [String] { factories.keys.sorted() }

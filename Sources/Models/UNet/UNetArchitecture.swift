@@ -53,7 +53,7 @@ public struct UNetArchitecture: Codable, Equatable, Sendable {
 
     /// Heads and channels per head of a SpatialTransformer over `channels` channels. Their product
     /// is less than `channels` when the division leaves a remainder (CompVis floors it too).
-    func attentionHeads(channels: Int) -> (heads: Int, headChannels: Int) {
+    public func attentionHeads(channels: Int) -> (heads: Int, headChannels: Int) {
         numHeadChannels != -1 ? (channels / numHeadChannels, numHeadChannels) : (numHeads, channels / numHeads)
     }
 

@@ -40,10 +40,10 @@ public final class UNetModel: Module {
         super.init()
     }
 
-    /// The prediction for x at `timesteps` (one per sample), with dropout inactive (sampling,
-    /// evaluation, or training with dropout 0). `context` [B, M, contextDimension] is required
-    /// exactly when the architecture has a `contextDimension`; `classLabels` (one per sample)
-    /// exactly when it has `numClasses`.
+    /// The prediction for x at `timesteps` (one per sample). `context` [B, M, contextDimension] is
+    /// required exactly when the architecture has a `contextDimension`; `classLabels` (one per
+    /// sample) exactly when it has `numClasses`. For sampling, evaluation, or training without
+    /// dropout: a model in training mode with dropout > 0 needs the `dropoutGenerator:` form.
     public func callAsFunction(_ x: Tensor, timesteps: [Int], context: Tensor? = nil,
                                classLabels: [Int]? = nil) -> Tensor {
         forward(x, timesteps: timesteps, context: context, classLabels: classLabels, dropoutGenerator: nil).output
