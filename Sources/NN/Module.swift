@@ -3,7 +3,7 @@ import TensorCore
 /// The base class of every layer and model.
 ///
 /// A module's stored properties are its parameters (`@Parameter`), buffers (`@Buffer`) and
-/// sub-modules (modules, optional modules, arrays of modules). They are found by a read-only
+/// sub-modules (modules, optional modules, arrays of modules, arrays of such arrays). They are found by a read-only
 /// `Mirror` walk whose keys are the property paths, e.g. `decoder.up.1.block.0.conv1.weight`
 /// (arrays contribute their index), matching the PyTorch state-dict keys of the same structure.
 open class Module {
@@ -85,7 +85,8 @@ open class Module {
             if mirror.displayStyle == .optional {
                 if let wrapped = mirror.children.first { visitValue(wrapped.value, key: key, visit) }
             } else if mirror.displayStyle == .collection {
-                for (index, element) in mirror.children.enumerated() where element.value is Module {
+                // Elements that are modules, optional modules or arrays of them (a UNet block is an array).
+                for (index, element) in mirror.children.enumerated() {
                     visitValue(element.value, key: "\(key).\(index)", visit)
                 }
             }

@@ -5,6 +5,8 @@ enum BenchmarkRegistry {
         "ae-kl-step": autoencoderStepCase,
         "ae-kl-encode": autoencoderEncodeCase,
         "conv3x3-fwd-bwd": convCase,
+        "unet-step": unetStepCase,
+        "unet-pixel-step": unetPixelStepCase,
     ]
 
     static var names: [String] { factories.keys.sorted() }

@@ -25,24 +25,6 @@ final class AutoencoderParityTests: XCTestCase {
         return a
     }
 
-    /// Sets every parameter from the fixture script's closed form (its `formula_values`).
-    private func formulaInitialise(_ module: Module) {
-        for (key, parameter) in module.namedParameters() {
-            let name = CompVisKeys.compVisKey(key)
-            let shape = parameter.wrappedValue.shape
-            let seed = Double(name.utf8.reduce(0) { $0 + Int($1) } % 1000)
-            let count = shapeCount(shape)
-            let values = (0..<count).map { i -> Float in
-                let v = Foundation.sin(0.5 + 0.37 * Double(i) + 1.3 * seed)
-                if shape.count == 1 {
-                    return Float(name.contains("norm") && name.hasSuffix("weight") ? 1 + 0.1 * v : 0.05 * v)
-                }
-                return Float(v / Double(count / shape[0]).squareRoot())
-            }
-            parameter.wrappedValue = Tensor(shape: shape, scalars: values)
-        }
-    }
-
     private func checkGradients(of loss: Tensor, _ model: Module, prefix: String) throws {
         let parameters = Dictionary(uniqueKeysWithValues: model.namedParameters().map {
             (CompVisKeys.compVisKey($0.key), $0.parameter.wrappedValue) })

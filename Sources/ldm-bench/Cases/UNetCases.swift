@@ -1,0 +1,79 @@
+import Foundation
+import Models
+import NN
+import Optimizers
+import TensorCore
+
+/// `unet-step`: one training step of the latent UNet on 4×16×16 latents, as torch_ref.py's
+/// `case_unet_step` (UNET_LATENT_CONFIG).
+func unetStepCase() -> BenchmarkCase {
+    unetTrainingCase(name: "unet-step", architecture: benchmarkUNet(pixel: false), sampleShape: [4, 16, 16],
+                     defaultSteps: 15)
+}
+
+/// `unet-pixel-step`: the same UNet in pixel space on 3×64×64 images, one level deeper, as
+/// torch_ref.py's `case_unet_pixel_step` (UNET_PIXEL_CONFIG).
+func unetPixelStepCase() -> BenchmarkCase {
+    unetTrainingCase(name: "unet-pixel-step", architecture: benchmarkUNet(pixel: true), sampleShape: [3, 64, 64],
+                     defaultSteps: 10)
+}
+
+/// torch_ref.py's UNET_LATENT_CONFIG or UNET_PIXEL_CONFIG: 64 channels, 2 residual blocks per level,
+/// 32-channel heads, cross-attention to a 128-wide context.
+private func benchmarkUNet(pixel: Bool) -> UNetArchitecture {
+    var a = UNetArchitecture()
+    (a.inChannels, a.outChannels) = pixel ? (3, 3) : (4, 4)
+    (a.modelChannels, a.residualBlocks) = (64, 2)
+    a.attentionResolutions = pixel ? [4, 8] : [2, 4]
+    a.channelMultipliers = pixel ? [1, 2, 2, 2] : [1, 2, 2]
+    (a.numHeads, a.numHeadChannels, a.transformerDepth, a.contextDimension) = (-1, 32, 1, 128)
+    return a
+}
+
+/// torch_ref.py's `_unet_train_case`: batch 8, a 10-class ClassContext of 8 tokens × 128, and per
+/// step random timesteps and noise, x_t = √ᾱ_t·x₀ + √(1 − ᾱ_t)·ε, the MSE of the UNet's ε
+/// prediction, and Adam (lr 1e-4) over the UNet's and the class table's parameters.
+private func unetTrainingCase(name: String, architecture: UNetArchitecture, sampleShape: [Int],
+                              defaultSteps: Int) -> BenchmarkCase {
+    let (batch, classes, tokens, timesteps) = (8, 10, 8, 1000)
+    var generator = SeededGenerator(seed: 0)
+    let unet = try! UNetModel(architecture, generator: &generator)  // a fixed, valid architecture
+    let classContext = ClassContext(classes: classes, tokens: tokens, dimension: 128, generator: &generator)
+    let parameters = unet.namedParameters().map { (key: "unet.\($0.key)", parameter: $0.parameter) }
+        + classContext.namedParameters().map { (key: "context.\($0.key)", parameter: $0.parameter) }
+    let optimizer = Adam(parameters: parameters, learningRate: 1e-4)
+    let alphasCumprod = linearScheduleAlphasCumprod(steps: timesteps)
+    let x0 = Tensor.randomNormal([batch] + sampleShape, using: &generator)
+    let labels = (0..<batch).map { _ in Int.random(in: 0..<classes, using: &generator) }
+
+    let step = {
+        let t = (0..<batch).map { _ in Int.random(in: 0..<timesteps, using: &generator) }
+        let noise = Tensor.randomNormal(x0.shape, using: &generator)
+        let signalScale = Tensor(shape: [batch, 1, 1, 1], scalars: t.map { Float(alphasCumprod[$0].squareRoot()) })
+        let noiseScale = Tensor(shape: [batch, 1, 1, 1], scalars: t.map { Float((1 - alphasCumprod[$0]).squareRoot()) })
+        let prediction = unet(signalScale * x0 + noiseScale * noise, timesteps: t, context: classContext(labels))
+        let loss = mseLoss(prediction, noise)
+        optimizer.step(gradients(of: loss, wrt: parameters.map { $0.parameter.wrappedValue }))
+    }
+
+    let flops = UNetFlops(architecture: architecture, batch: batch, contextTokens: tokens)
+    let (height, width) = (sampleShape[1], sampleShape[2])
+    return BenchmarkCase(steps: [TimedStep(
+        name: name, batch: batch, parameterCount: unet.parameterCount + classContext.parameterCount,
+        flopsPerStep: flops.trainingStep(height: height, width: width),
+        extra: ["params_unet": unet.parameterCount, "params_class_embedding": classContext.parameterCount,
+                "flops_source": "analytic (conv, linear and attention products, as torch's FlopCounterMode)",
+                "flops_forward_only": flops.forward(height: height, width: width)],
+        defaultSteps: defaultSteps, step: step)])
+}
+
+/// ᾱ_t of CompVis's `linear` schedule (β from 0.0015 to 0.0155, linear in √β), in Double.
+private func linearScheduleAlphasCumprod(steps: Int) -> [Double] {
+    let (start, end) = (0.0015.squareRoot(), 0.0155.squareRoot())
+    var product = 1.0
+    return (0..<steps).map { i in
+        let sqrtBeta = start + (end - start) * Double(i) / Double(steps - 1)
+        product *= 1 - sqrtBeta * sqrtBeta
+        return product
+    }
+}
