@@ -52,7 +52,7 @@ let package = Package(
         ]),
 
         .executableTarget(name: "ldm-bench", dependencies: [
-            "TensorCore", "NN", "Optimizers", "Models",
+            "TensorCore", "NN", "Optimizers", "Models", "Diffusion",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -1,4 +1,5 @@
 import Foundation
+import Diffusion
 import Models
 import NN
 import Optimizers
@@ -42,16 +43,17 @@ private func unetTrainingCase(name: String, architecture: UNetArchitecture, samp
     let parameters = unet.namedParameters().map { (key: "unet.\($0.key)", parameter: $0.parameter) }
         + classContext.namedParameters().map { (key: "context.\($0.key)", parameter: $0.parameter) }
     let optimizer = Adam(parameters: parameters, learningRate: 1e-4)
-    let alphasCumprod = linearScheduleAlphasCumprod(steps: timesteps)
+    // torch_ref.py's make_schedule: CompVis `linear`, β from 0.0015 to 0.0155.
+    let schedule = try! NoiseSchedule(NoiseScheduleConfig(kind: .linear, timesteps: timesteps,
+                                                          linearStart: 0.0015, linearEnd: 0.0155))
     let x0 = Tensor.randomNormal([batch] + sampleShape, using: &generator)
     let labels = (0..<batch).map { _ in Int.random(in: 0..<classes, using: &generator) }
 
     let step = {
         let t = (0..<batch).map { _ in Int.random(in: 0..<timesteps, using: &generator) }
         let noise = Tensor.randomNormal(x0.shape, using: &generator)
-        let signalScale = Tensor(shape: [batch, 1, 1, 1], scalars: t.map { Float(alphasCumprod[$0].squareRoot()) })
-        let noiseScale = Tensor(shape: [batch, 1, 1, 1], scalars: t.map { Float((1 - alphasCumprod[$0]).squareRoot()) })
-        let prediction = unet(signalScale * x0 + noiseScale * noise, timesteps: t, context: classContext(labels))
+        let noisy = schedule.noised(x0, noise: noise, timesteps: t)
+        let prediction = unet(noisy, timesteps: t, context: classContext(labels))
         let loss = mseLoss(prediction, noise)
         optimizer.step(gradients(of: loss, wrt: parameters.map { $0.parameter.wrappedValue }))
     }
@@ -65,15 +67,4 @@ private func unetTrainingCase(name: String, architecture: UNetArchitecture, samp
                 "flops_source": "analytic (conv, linear and attention products, as torch's FlopCounterMode)",
                 "flops_forward_only": flops.forward(height: height, width: width)],
         defaultSteps: defaultSteps, step: step)])
-}
-
-/// ᾱ_t of CompVis's `linear` schedule (β from 0.0015 to 0.0155, linear in √β), in Double.
-private func linearScheduleAlphasCumprod(steps: Int) -> [Double] {
-    let (start, end) = (0.0015.squareRoot(), 0.0155.squareRoot())
-    var product = 1.0
-    return (0..<steps).map { i in
-        let sqrtBeta = start + (end - start) * Double(i) / Double(steps - 1)
-        product *= 1 - sqrtBeta * sqrtBeta
-        return product
-    }
 }
