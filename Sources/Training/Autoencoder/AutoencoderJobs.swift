@@ -46,10 +46,12 @@ public enum AutoencoderJobs {
         print("train-ae: trained \(trainer.step) steps; checkpoints in \(run.checkpointsFolder.path), "
               + "pictures in \(run.images.path), loss curve \(run.lossCurve.path)")
         if let heldout {
-            let report = try AutoencoderEvaluation.evaluate(
-                trainer.firstStage, on: heldout, config: config.evaluation, output: run.evaluation,
-                details: ["step": "\(trainer.step)"],
-                progress: ProgressReporter(total: evaluatedCount(heldout, config.evaluation)))
+            let report = try trainer.withEvaluationWeights {
+                try AutoencoderEvaluation.evaluate(
+                    trainer.firstStage, on: heldout, config: config.evaluation, output: run.evaluation,
+                    details: ["step": "\(trainer.step)", "weights": config.train.ema ? "EMA" : "trained"],
+                    progress: ProgressReporter(total: evaluatedCount(heldout, config.evaluation)))
+            }
             print("")
             print(report.textTable())
             print("train-ae: evaluation report \(run.evaluation.appendingPathComponent("report.json").path), "

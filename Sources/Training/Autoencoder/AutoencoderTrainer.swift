@@ -46,6 +46,12 @@ public final class AutoencoderTrainer {
         if let (checkpoint, file) = resumed { try restore(checkpoint, file: file) }
     }
 
+    /// Runs `body` with the weights evaluation should see: the moving average when the run keeps one.
+    public func withEvaluationWeights<R>(_ body: () throws -> R) rethrows -> R {
+        guard let ema else { return try body() }
+        return try ema.withAveragedWeights(body)
+    }
+
     /// Training files found unreadable so far (skipped with a warning).
     public var skippedFiles: [String] { loader.dataset.skippedFiles }
 
