@@ -71,6 +71,8 @@ final class LatentCacheBuildTests: XCTestCase {
         XCTAssertNil(cache.labels)
         XCTAssertEqual(cache.classNames, [])
         XCTAssertFalse(try HDF5File.open(url).contains("labels"))
+        let batch = try LatentBatches(cache: cache, batchSize: 4, seed: 1).next()
+        XCTAssertEqual(batch.captions, batch.rows.map { $0 >= 5 ? "image \($0)" : "" })
     }
 
     /// Stopping after two batches and building again gives the same file as one uninterrupted build.
@@ -175,6 +177,10 @@ final class LatentCacheBuildTests: XCTestCase {
         XCTAssertThrowsError(try LatentCache.build(firstStage: tinyFirstStage(.kl), dataset: SyntheticImages(count: 4),
                                                    transform: "", to: url, batchSize: 0)) { error in
             XCTAssertEqual(error as? DatasetError, .invalidParameter(name: "batch size", value: 0, expected: "at least 1"))
+        }
+        XCTAssertThrowsError(try LatentCache.build(firstStage: tinyFirstStage(.kl), dataset: SyntheticImages(count: 0),
+                                                   transform: "", to: url)) { error in
+            XCTAssertEqual("\(error)", "synthetic: samples is 0; expected at least 1")
         }
         var rgb = tinyAutoencoderConfig()
         rgb.model.architecture.inChannels = 3

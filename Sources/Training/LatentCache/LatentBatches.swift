@@ -52,13 +52,14 @@ public final class LatentBatches {
     public init(cache: LatentCache, batchSize: Int, shuffle: Bool = true, dropLast: Bool = true,
                 latents: Latents = .posteriorSample, seed: UInt64, state: LoaderState = LoaderState()) throws {
         guard batchSize >= 1, !dropLast || batchSize <= cache.count else {
-            throw DatasetError.invalidParameter(
-                name: "batch size", value: batchSize,
-                expected: "at least 1" + (dropLast ? " and at most the \(cache.count) latents of \(cache.url.relativePath)" : ""))
+            let limit = " and at most the \(cache.count) latents of \(cache.url.relativePath)"
+            throw DatasetError.invalidParameter(name: "batch size", value: batchSize,
+                                                expected: "at least 1" + (dropLast ? limit : ""))
         }
         let batchesPerEpoch = dropLast ? cache.count / batchSize : (cache.count + batchSize - 1) / batchSize
         guard state.epoch >= 0, (0..<batchesPerEpoch).contains(state.batch) else {
-            throw DatasetError.invalidLoaderState(epoch: state.epoch, batch: state.batch, batchesPerEpoch: batchesPerEpoch)
+            throw DatasetError.invalidLoaderState(epoch: state.epoch, batch: state.batch,
+                                                  batchesPerEpoch: batchesPerEpoch)
         }
         self.cache = cache
         self.batchSize = batchSize

@@ -104,10 +104,12 @@ public final class LatentCache {
     /// Throws `LatentCacheError.notACache` unless `file` has this format's `format` attribute.
     static func checkFormat(of file: HDF5File, path: String) throws {
         let name = LatentCacheLayout.Attribute.format
-        guard file.hasAttribute(name) else { throw LatentCacheError.notACache(file: path, reason: "no '\(name)' attribute") }
-        let found = try file.stringAttribute(name)
-        guard found == LatentCacheLayout.format else {
-            throw LatentCacheError.notACache(file: path, reason: "format '\(found)', expected '\(LatentCacheLayout.format)'")
+        guard file.hasAttribute(name) else {
+            throw LatentCacheError.notACache(file: path, reason: "no '\(name)' attribute")
+        }
+        let found = try file.stringAttribute(name), expected = LatentCacheLayout.format
+        guard found == expected else {
+            throw LatentCacheError.notACache(file: path, reason: "format '\(found)', expected '\(expected)'")
         }
     }
 }

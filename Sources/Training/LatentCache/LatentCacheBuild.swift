@@ -53,6 +53,9 @@ extension LatentCache {
         guard batchSize >= 1 else {
             throw DatasetError.invalidParameter(name: "batch size", value: batchSize, expected: "at least 1")
         }
+        guard dataset.count > 0 else {
+            throw DatasetError.invalidParameter(name: "\(dataset.name): samples", value: 0, expected: "at least 1")
+        }
         let inChannels = firstStage.architecture.inChannels
         guard dataset.channels == inChannels else {
             throw DatasetError.invalidParameter(name: "\(dataset.name): image channels", value: dataset.channels,
@@ -87,7 +90,8 @@ extension LatentCache {
             try checkFormat(of: file, path: path)
             stored = try LatentCacheIdentity(attributesOf: file)
         } catch let error as HDF5Error {
-            throw LatentCacheError.refusingToReplace(file: path, reason: "cannot be read as a latent cache (\(error.problemDescription))")
+            throw LatentCacheError.refusingToReplace(
+                file: path, reason: "cannot be read as a latent cache (\(error.problemDescription))")
         } catch LatentCacheError.notACache(_, let reason) {
             throw LatentCacheError.refusingToReplace(file: path, reason: "not a swift-ldm latent cache (\(reason))")
         }
@@ -132,13 +136,5 @@ extension LatentCache {
                 return (firstStage.encodeDeterministic(images), nil)
             }
         }
-    }
-}
-
-extension HDF5Error {
-    /// The description without the file's name in front, for messages that name the file already.
-    var problemDescription: String {
-        let text = description
-        return text.hasPrefix("\(file): ") ? String(text.dropFirst(file.count + 2)) : text
     }
 }

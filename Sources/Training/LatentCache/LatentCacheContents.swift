@@ -33,8 +33,8 @@ struct LatentCacheContents {
         case (false, false) where firstStageKind != "autoencoder-kl":
             posterior = nil
         default:
-            throw malformed("a cache of an \(firstStageKind) needs both datasets '\(Name.mean)' and '\(Name.logVariance)'"
-                            + (firstStageKind == "autoencoder-kl" ? "" : ", or neither"))
+            throw malformed("a cache of an \(firstStageKind) needs both datasets '\(Name.mean)' and "
+                            + "'\(Name.logVariance)'" + (firstStageKind == "autoencoder-kl" ? "" : ", or neither"))
         }
 
         if file.contains(Name.labels) {

@@ -1,3 +1,5 @@
+import HDF5Store
+
 /// A latent cache file that cannot be used as asked; each message names the file and what differs
 /// or is missing.
 public enum LatentCacheError: Error, Equatable, CustomStringConvertible {
@@ -47,4 +49,12 @@ func grouped(_ value: Int) -> String {
         result.append(digit)
     }
     return value < 0 ? "-" + result : result
+}
+
+extension HDF5Error {
+    /// The description without the file's name in front, for messages that name the file already.
+    var problemDescription: String {
+        let text = description
+        return text.hasPrefix("\(file): ") ? String(text.dropFirst(file.count + 2)) : text
+    }
 }

@@ -90,7 +90,8 @@ public struct LatentCacheIdentity: Equatable, Sendable {
         }
         if datasetFingerprint != other.datasetFingerprint {
             return ("dataset", "made from other files or classes of \(datasetName) (fingerprint "
-                        + "\(datasetFingerprint.prefix(12))…, this dataset's \(other.datasetFingerprint.prefix(12))…)")
+                        + "\(datasetFingerprint.prefix(12))…, "
+                        + "this dataset's \(other.datasetFingerprint.prefix(12))…)")
         }
         return nil
     }

@@ -57,20 +57,19 @@ final class LatentCacheWriter {
     /// sample of the batch has one).
     func append(latents: Tensor, posterior: (mean: Tensor, logVariance: Tensor)?,
                 labels: [Int]?, captions: [String]?) throws {
+        typealias Name = LatentCacheLayout.Dataset
         let rows = latents.shape[0]
-        try rowDataset(LatentCacheLayout.Dataset.latents, .float32, like: latents).append(latents.scalars)
+        try rowDataset(Name.latents, like: latents).append(latents.scalars)
         if let posterior {
-            try rowDataset(LatentCacheLayout.Dataset.mean, .float32, like: posterior.mean).append(posterior.mean.scalars)
-            try rowDataset(LatentCacheLayout.Dataset.logVariance, .float32, like: posterior.logVariance)
-                .append(posterior.logVariance.scalars)
+            try rowDataset(Name.mean, like: posterior.mean).append(posterior.mean.scalars)
+            try rowDataset(Name.logVariance, like: posterior.logVariance).append(posterior.logVariance.scalars)
         }
-        if file.contains(LatentCacheLayout.Dataset.labels) {
-            try file.dataset(LatentCacheLayout.Dataset.labels).append((labels ?? Array(repeating: -1, count: rows)).map(Int64.init))
+        if file.contains(Name.labels) {
+            try file.dataset(Name.labels).append((labels ?? Array(repeating: -1, count: rows)).map(Int64.init))
         }
-        if captions != nil || file.contains(LatentCacheLayout.Dataset.captions) {
-            let dataset = try file.contains(LatentCacheLayout.Dataset.captions)
-                ? file.dataset(LatentCacheLayout.Dataset.captions)
-                : file.createDataset(LatentCacheLayout.Dataset.captions, of: .string, shape: [count])
+        if captions != nil || file.contains(Name.captions) {
+            let dataset = try file.contains(Name.captions)
+                ? file.dataset(Name.captions) : file.createDataset(Name.captions, of: .string, shape: [count])
             try dataset.append(captions ?? Array(repeating: "", count: rows))
         }
         count += rows
@@ -92,11 +91,11 @@ final class LatentCacheWriter {
         return 1 / deviation
     }
 
-    /// The dataset `name`, created with one row per chunk and rows shaped like `example`'s when it
-    /// does not exist yet.
-    private func rowDataset(_ name: String, _ type: HDF5ElementType, like example: Tensor) throws -> HDF5Dataset {
+    /// The float32 dataset `name`, created with one row per chunk and rows shaped like `example`'s
+    /// when it does not exist yet.
+    private func rowDataset(_ name: String, like example: Tensor) throws -> HDF5Dataset {
         if file.contains(name) { return try file.dataset(name) }
-        return try file.createDataset(name, of: type, shape: [0] + example.shape.dropFirst(), rowsPerChunk: 1)
+        return try file.createDataset(name, of: .float32, shape: [0] + example.shape.dropFirst(), rowsPerChunk: 1)
     }
 }
 

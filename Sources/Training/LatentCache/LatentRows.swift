@@ -26,7 +26,9 @@ struct LatentRows {
             for (slot, row) in rows.enumerated() {
                 let destination = output.baseAddress! + slot * length
                 if let values {
-                    values.withUnsafeBufferPointer { destination.update(from: $0.baseAddress! + row * length, count: length) }
+                    values.withUnsafeBufferPointer { all in
+                        destination.update(from: all.baseAddress! + row * length, count: length)
+                    }
                 } else {
                     destination.update(from: try dataset.readFloats(rows: row..<row + 1), count: length)
                 }
