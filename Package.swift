@@ -48,7 +48,7 @@ let package = Package(
         .target(name: "Visuals", dependencies: ["TensorCore", "ImageIO"]),
         .target(name: "Training", dependencies: [
             "TensorCore", "NN", "Models", "Optimizers", "WeightIO", "Configuration", "Datasets", "ImageIO",
-            "Evaluation", "Visuals",
+            "Evaluation", "Visuals", "HDF5Store",
         ]),
 
         .executableTarget(name: "ldm-bench", dependencies: [

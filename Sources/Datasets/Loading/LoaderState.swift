@@ -11,7 +11,7 @@ public struct LoaderState: Codable, Equatable, Sendable {
     }
 
     /// The position after this one, in epochs of `batchesPerEpoch` batches.
-    func advanced(batchesPerEpoch: Int) -> LoaderState {
+    public func advanced(batchesPerEpoch: Int) -> LoaderState {
         batch + 1 < batchesPerEpoch ? LoaderState(epoch: epoch, batch: batch + 1) : LoaderState(epoch: epoch + 1, batch: 0)
     }
 }

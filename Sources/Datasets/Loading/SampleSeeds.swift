@@ -2,19 +2,22 @@ import TensorCore
 
 /// The seeds of a loader's random streams, each a pure function of the loader's seed and the
 /// position, so the order and augmentation of any batch can be reproduced without replaying the
-/// batches before it, and do not depend on timing or prefetching.
-struct SampleSeeds {
-    let seed: UInt64
+/// batches before it, and do not depend on timing or prefetching. Public so that other loaders
+/// (the latent cache's) follow the same conventions.
+public struct SampleSeeds: Sendable {
+    public let seed: UInt64
+
+    public init(seed: UInt64) { self.seed = seed }
 
     /// The dataset indices in the order of epoch `epoch`: a permutation when shuffling, else 0..<count.
-    func order(ofEpoch epoch: Int, count: Int, shuffled: Bool) -> [Int] {
+    public func order(ofEpoch epoch: Int, count: Int, shuffled: Bool) -> [Int] {
         guard shuffled else { return Array(0..<count) }
         var generator = SeededGenerator(seed: mixed([seed, Stream.order.rawValue, UInt64(epoch)]))
         return Array(0..<count).seededShuffle(using: &generator)
     }
 
     /// The augmentation generator of the sample at `slot` (its place in the epoch's order) of `epoch`.
-    func augmentation(epoch: Int, slot: Int) -> SeededGenerator {
+    public func augmentation(epoch: Int, slot: Int) -> SeededGenerator {
         SeededGenerator(seed: mixed([seed, Stream.augmentation.rawValue, UInt64(epoch), UInt64(slot)]))
     }
 
