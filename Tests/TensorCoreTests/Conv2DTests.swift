@@ -79,4 +79,31 @@ final class Conv2DTests: XCTestCase {
         }
         XCTAssertEqual(run(threads: 1), run(threads: 2))
     }
+
+    /// Small outputs put several images side by side in one GEMM (`ConvChunks`); that must give what
+    /// convolving each image on its own gives (the single-image path the PyTorch fixture checks).
+    func testImagesSideBySideMatchImagesOneByOne() {
+        var rng = SeededGenerator(seed: 9)
+        for (groups, kernel, stride, padding) in [(1, 3, 1, Padding2D.uniform(1)), (2, 3, 2, Padding2D(top: 0, bottom: 1, left: 0, right: 1)),
+                                                  (1, 1, 1, Padding2D.zero)] {
+            let x = Tensor.randomNormal([7, 4, 5, 6], using: &rng).asLeaf()
+            let weight = Tensor.randomNormal([6, 4 / groups, kernel, kernel], using: &rng).asLeaf()
+            let bias = Tensor.randomNormal([6], using: &rng).asLeaf()
+            let together = conv2d(x, weight: weight, bias: bias, stride: stride, padding: padding, groups: groups)
+            let seed = Tensor.randomNormal(together.shape, using: &rng)
+            let jointGradients = gradients(of: together, wrt: [x, weight, bias], seed: seed)
+
+            let alone = (0..<7).map { n in
+                conv2d(x.sliced(axis: 0, range: n..<(n + 1)), weight: weight, bias: bias, stride: stride,
+                       padding: padding, groups: groups)
+            }
+            let stacked = Tensor.concatenate(alone, axis: 0)
+            let separateGradients = gradients(of: stacked, wrt: [x, weight, bias], seed: seed)
+            let label = "groups \(groups), kernel \(kernel), stride \(stride)"
+            assertClose(together, stacked, rtol: 1e-5, atol: 1e-5, label)
+            for (joint, separate) in zip(jointGradients, separateGradients) {
+                assertClose(joint, separate, rtol: 1e-4, atol: 1e-4, label)
+            }
+        }
+    }
 }

@@ -4,8 +4,9 @@
 /// Ho = (H + top + bottom − kh) / stride + 1 (likewise Wo). Padding may be asymmetric (the
 /// autoencoder's Downsample pads (0, 1, 0, 1)); groups == Cin is a depthwise convolution.
 ///
-/// Each image is im2col + one GEMM per group (a 1×1, stride-1, unpadded kernel is a GEMM on the image
-/// itself), with images spread over threads. The pullback computes dx = col2im(Wᵀ·dY),
+/// Images are cut into chunks whose columns sit side by side (`ConvChunks`): per chunk, im2col + one
+/// GEMM per group (a lone image of a 1×1, stride-1, unpadded kernel is a GEMM on the image itself),
+/// with chunks spread over threads. The pullback computes dx = col2im(Wᵀ·dY),
 /// dW = Σₙ dYₙ·colsₙᵀ and db = Σ dY, each only when wanted. The weight gradient recomputes the
 /// columns rather than keeping them from the forward pass: they are kh·kw times the size of x, and
 /// im2col costs about 4 % of the GEMMs of a 3×3 conv.
@@ -27,41 +28,59 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int
     }
 }
 
-/// Fills `y` [N, Cout, Ho, Wo]: per image, the bias rows, then += W_g·cols_g for each group g.
+/// Fills `y` [N, Cout, Ho, Wo], one chunk of images at a time: im2col of each image into the chunk's
+/// columns, Y_g = W_g·cols_g for each group g, then (for chunks of several images) each image's rows
+/// copied out of Y, with the bias added.
 private func conv2dForward(_ x: Tensor, weight: Tensor, bias: Tensor?, into y: UnsafeMutablePointer<Float>,
                            _ g: ConvGeometry) {
     let biasValues = bias?.scalars
+    let chunks = ConvChunks(g)
     x.withUnsafeScalars { xs in
         weight.withUnsafeScalars { ws in
-            parallelFor(g.batch) { n in
-                let output = y + n * g.outChannels * g.outSpatial
-                if let biasValues {
-                    for channel in 0..<g.outChannels {
-                        (output + channel * g.outSpatial).update(repeating: biasValues[channel], count: g.outSpatial)
+            parallelFor(chunks.count) { chunk in
+                let images = chunks.images(chunk)
+                let width = images.count * g.outSpatial
+                let single = images.count == 1
+                // A lone image's output rows are already laid out as Y; a pointwise lone image is its own columns.
+                let product = single ? nil : TensorStorage(uninitializedCount: g.outChannels * width)
+                let columns = single && g.isPointwise ? nil : TensorStorage(uninitializedCount: g.chunkColumnsCount(images: images.count))
+                withExtendedLifetime((product, columns)) {
+                    let firstImage = xs.baseAddress! + images.lowerBound * g.imageCount
+                    if let columns {
+                        for (j, n) in images.enumerated() {
+                            im2col(xs.baseAddress! + n * g.imageCount, into: columns.pointer + j * g.outSpatial,
+                                   rowStride: width, g)
+                        }
                     }
-                }
-                let beta: Float = biasValues == nil ? 0 : 1
-                let image = xs.baseAddress! + n * g.imageCount
-                if g.isPointwise {
-                    return multiplyWeight(ws.baseAddress!, columns: image, into: output, beta: beta, g)
-                }
-                let columns = TensorStorage(uninitializedCount: g.columnsCount)
-                withExtendedLifetime(columns) {
-                    im2col(image, into: columns.pointer, g)
-                    multiplyWeight(ws.baseAddress!, columns: columns.pointer, into: output, beta: beta, g)
+                    let output = product?.pointer ?? y + images.lowerBound * g.outChannels * g.outSpatial
+                    multiplyWeight(ws.baseAddress!, columns: columns.map { UnsafePointer($0.pointer) } ?? firstImage,
+                                   into: output, width: width, g)
+                    for (j, n) in images.enumerated() {
+                        let image = y + n * g.outChannels * g.outSpatial
+                        for channel in 0..<g.outChannels {
+                            let row = image + channel * g.outSpatial
+                            let bias = biasValues?[channel] ?? 0
+                            if let product {
+                                let source = product.pointer + channel * width + j * g.outSpatial
+                                for p in 0..<g.outSpatial { row[p] = source[p] + bias }
+                            } else if bias != 0 {
+                                for p in 0..<g.outSpatial { row[p] += bias }
+                            }
+                        }
+                    }
                 }
             }
         }
     }
 }
 
-/// y_g = W_g·cols_g + beta·y_g for every group g of one image: W_g [Cout/groups, patchSize],
-/// cols_g [patchSize, Ho·Wo], y_g [Cout/groups, Ho·Wo].
+/// Y_g = W_g·cols_g for every group g: W_g [Cout/groups, patchSize], cols_g [patchSize, width],
+/// Y_g [Cout/groups, width], where width = images·Ho·Wo.
 private func multiplyWeight(_ w: UnsafePointer<Float>, columns: UnsafePointer<Float>,
-                            into y: UnsafeMutablePointer<Float>, beta: Float, _ g: ConvGeometry) {
+                            into y: UnsafeMutablePointer<Float>, width: Int, _ g: ConvGeometry) {
     for group in 0..<g.groups {
-        gemm(w + group * g.outChannelsPerGroup * g.patchSize, columns + group * g.patchSize * g.outSpatial,
-             y + group * g.outChannelsPerGroup * g.outSpatial,
-             m: g.outChannelsPerGroup, n: g.outSpatial, k: g.patchSize, beta: beta)
+        gemm(w + group * g.outChannelsPerGroup * g.patchSize, columns + group * g.patchSize * width,
+             y + group * g.outChannelsPerGroup * width,
+             m: g.outChannelsPerGroup, n: width, k: g.patchSize)
     }
 }

@@ -1,22 +1,50 @@
-// The input and weight gradients of `conv2d`, from the output's cotangent dY [N, Cout, Ho, Wo].
-// (The bias gradient is a plain sum of dY over N, Ho and Wo.)
+// The input and weight gradients of `conv2d`, from the output's cotangent dY [N, Cout, Ho, Wo],
+// chunk by chunk as the forward pass (`ConvChunks`). (The bias gradient is a plain sum of dY.)
 
-/// dx [N, Cin, H, W]: per image, dCols_g = W_gᵀ·dY_g ([patchSize, Ho·Wo] for each group g), then
-/// col2im. For a pointwise conv W_gᵀ·dY_g is dx itself.
+/// dY of a chunk's images side by side, [Cout, k·Ho·Wo] (image j at column j·Ho·Wo); a lone image's
+/// dY is used where it lies.
+private func chunkCotangent(_ dy: UnsafePointer<Float>, images: Range<Int>, _ g: ConvGeometry,
+                            _ body: (UnsafePointer<Float>) -> Void) {
+    let first = dy + images.lowerBound * g.outChannels * g.outSpatial
+    if images.count == 1 { return body(first) }
+    let width = images.count * g.outSpatial
+    let gathered = TensorStorage(uninitializedCount: g.outChannels * width)
+    withExtendedLifetime(gathered) {
+        for (j, n) in images.enumerated() {
+            for channel in 0..<g.outChannels {
+                let source = dy + (n * g.outChannels + channel) * g.outSpatial
+                let target = gathered.pointer + channel * width + j * g.outSpatial
+                for p in 0..<g.outSpatial { target[p] = source[p] }
+            }
+        }
+        body(gathered.pointer)
+    }
+}
+
+/// dx [N, Cin, H, W]: per chunk, dCols_g = W_gᵀ·dY_g ([patchSize, k·Ho·Wo] for each group g), then
+/// col2im of each image's columns. For a lone image of a pointwise conv, W_gᵀ·dY_g is dx itself.
 func conv2dInputGradient(_ dy: Tensor, weight: Tensor, _ g: ConvGeometry) -> Tensor {
-    Tensor(shape: [g.batch, g.inChannels, g.height, g.width]) { dx in
+    let chunks = ConvChunks(g)
+    return Tensor(shape: [g.batch, g.inChannels, g.height, g.width]) { dx in
         dy.withUnsafeScalars { dys in
             weight.withUnsafeScalars { ws in
-                let cotangent = dys.baseAddress!, w = ws.baseAddress!, gradient = dx.baseAddress!
-                parallelFor(g.batch) { n in
-                    let image = gradient + n * g.imageCount
-                    let dyImage = cotangent + n * g.outChannels * g.outSpatial
-                    if g.isPointwise { return multiplyTransposedWeight(w, dyImage, into: image, g) }
-                    let columns = TensorStorage(uninitializedCount: g.columnsCount)
-                    withExtendedLifetime(columns) {
-                        multiplyTransposedWeight(w, dyImage, into: columns.pointer, g)
-                        image.update(repeating: 0, count: g.imageCount)
-                        col2im(columns.pointer, addingInto: image, g)
+                parallelFor(chunks.count) { chunk in
+                    let images = chunks.images(chunk)
+                    let width = images.count * g.outSpatial
+                    chunkCotangent(dys.baseAddress!, images: images, g) { cotangent in
+                        let firstImage = dx.baseAddress! + images.lowerBound * g.imageCount
+                        if images.count == 1 && g.isPointwise {
+                            return multiplyTransposedWeight(ws.baseAddress!, cotangent, into: firstImage, width: width, g)
+                        }
+                        let columns = TensorStorage(uninitializedCount: g.chunkColumnsCount(images: images.count))
+                        withExtendedLifetime(columns) {
+                            multiplyTransposedWeight(ws.baseAddress!, cotangent, into: columns.pointer, width: width, g)
+                            for (j, n) in images.enumerated() {
+                                let image = dx.baseAddress! + n * g.imageCount
+                                image.update(repeating: 0, count: g.imageCount)
+                                col2im(columns.pointer + j * g.outSpatial, addingInto: image, rowStride: width, g)
+                            }
+                        }
                     }
                 }
             }
@@ -24,27 +52,28 @@ func conv2dInputGradient(_ dy: Tensor, weight: Tensor, _ g: ConvGeometry) -> Ten
     }
 }
 
-/// dCols_g = W_gᵀ·dY_g for every group g of one image: W_g [Cout/groups, patchSize],
-/// dY_g [Cout/groups, Ho·Wo], dCols_g [patchSize, Ho·Wo].
+/// dCols_g = W_gᵀ·dY_g for every group g: W_g [Cout/groups, patchSize], dY_g [Cout/groups, width],
+/// dCols_g [patchSize, width].
 private func multiplyTransposedWeight(_ w: UnsafePointer<Float>, _ dy: UnsafePointer<Float>,
-                                      into columns: UnsafeMutablePointer<Float>, _ g: ConvGeometry) {
+                                      into columns: UnsafeMutablePointer<Float>, width: Int, _ g: ConvGeometry) {
     for group in 0..<g.groups {
-        gemm(w + group * g.outChannelsPerGroup * g.patchSize, dy + group * g.outChannelsPerGroup * g.outSpatial,
-             columns + group * g.patchSize * g.outSpatial,
-             m: g.patchSize, n: g.outSpatial, k: g.outChannelsPerGroup, transposingA: true)
+        gemm(w + group * g.outChannelsPerGroup * g.patchSize, dy + group * g.outChannelsPerGroup * width,
+             columns + group * g.patchSize * width,
+             m: g.patchSize, n: width, k: g.outChannelsPerGroup, transposingA: true)
     }
 }
 
 /// At most this many partial sums of the weight gradient are accumulated in parallel.
 private let maxWeightGradientParts = 8
 
-/// dW [Cout, Cin/groups, kh, kw] = Σₙ dYₙ_g·colsₙ_gᵀ for each group g, with each image's columns
-/// recomputed by im2col (a pointwise conv uses the image itself).
+/// dW [Cout, Cin/groups, kh, kw] = Σ_chunks dY_g·cols_gᵀ for each group g, with each chunk's columns
+/// recomputed by im2col (a lone image of a pointwise conv uses the image itself).
 ///
-/// The images are split into fixed ranges, one partial sum each (GEMMs with beta 1), and the partials
+/// The chunks are split into fixed ranges, one partial sum each (GEMMs with beta 1), and the partials
 /// are added in range order, so the result does not depend on the thread count.
 func conv2dWeightGradient(_ dy: Tensor, input x: Tensor, _ g: ConvGeometry) -> Tensor {
-    let parts = min(g.batch, maxWeightGradientParts)
+    let chunks = ConvChunks(g)
+    let parts = min(chunks.count, maxWeightGradientParts)
     return Tensor(shape: [g.outChannels, g.inChannelsPerGroup, g.kernelHeight, g.kernelWidth]) { dw in
         guard parts > 0 else { return dw.initialize(repeating: 0) }
         let partials = TensorStorage(uninitializedCount: (parts - 1) * g.weightCount)
@@ -52,16 +81,26 @@ func conv2dWeightGradient(_ dy: Tensor, input x: Tensor, _ g: ConvGeometry) -> T
             x.withUnsafeScalars { xs in
                 parallelFor(parts) { part in
                     let sum = part == 0 ? dw.baseAddress! : partials.pointer + (part - 1) * g.weightCount
-                    let images = (part * g.batch / parts)..<((part + 1) * g.batch / parts)
-                    let scratch = TensorStorage(uninitializedCount: g.isPointwise ? 0 : g.columnsCount)
-                    for n in images {
-                        let image = xs.baseAddress! + n * g.imageCount
-                        if !g.isPointwise { im2col(image, into: scratch.pointer, g) }
-                        accumulateWeightGradient(dys.baseAddress! + n * g.outChannels * g.outSpatial,
-                                                 g.isPointwise ? image : UnsafePointer(scratch.pointer),
-                                                 into: sum, beta: n == images.lowerBound ? 0 : 1, g)
+                    let chunkRange = (part * chunks.count / parts)..<((part + 1) * chunks.count / parts)
+                    for chunk in chunkRange {
+                        let images = chunks.images(chunk)
+                        let width = images.count * g.outSpatial
+                        let beta: Float = chunk == chunkRange.lowerBound ? 0 : 1
+                        chunkCotangent(dys.baseAddress!, images: images, g) { cotangent in
+                            if images.count == 1 && g.isPointwise {
+                                let image = xs.baseAddress! + images.lowerBound * g.imageCount
+                                return accumulateWeightGradient(cotangent, image, into: sum, width: width, beta: beta, g)
+                            }
+                            let columns = TensorStorage(uninitializedCount: g.chunkColumnsCount(images: images.count))
+                            withExtendedLifetime(columns) {
+                                for (j, n) in images.enumerated() {
+                                    im2col(xs.baseAddress! + n * g.imageCount, into: columns.pointer + j * g.outSpatial,
+                                           rowStride: width, g)
+                                }
+                                accumulateWeightGradient(cotangent, columns.pointer, into: sum, width: width, beta: beta, g)
+                            }
+                        }
                     }
-                    withExtendedLifetime(scratch) {}
                 }
             }
         }
@@ -71,14 +110,15 @@ func conv2dWeightGradient(_ dy: Tensor, input x: Tensor, _ g: ConvGeometry) -> T
     }
 }
 
-/// dW_g = dY_g·cols_gᵀ + beta·dW_g for every group g of one image: dY_g [Cout/groups, Ho·Wo],
-/// cols_g [patchSize, Ho·Wo], dW_g [Cout/groups, patchSize].
+/// dW_g = dY_g·cols_gᵀ + beta·dW_g for every group g: dY_g [Cout/groups, width],
+/// cols_g [patchSize, width], dW_g [Cout/groups, patchSize].
 private func accumulateWeightGradient(_ dy: UnsafePointer<Float>, _ columns: UnsafePointer<Float>,
-                                      into dw: UnsafeMutablePointer<Float>, beta: Float, _ g: ConvGeometry) {
+                                      into dw: UnsafeMutablePointer<Float>, width: Int, beta: Float,
+                                      _ g: ConvGeometry) {
     for group in 0..<g.groups {
-        gemm(dy + group * g.outChannelsPerGroup * g.outSpatial, columns + group * g.patchSize * g.outSpatial,
+        gemm(dy + group * g.outChannelsPerGroup * width, columns + group * g.patchSize * width,
              dw + group * g.outChannelsPerGroup * g.patchSize,
-             m: g.outChannelsPerGroup, n: g.patchSize, k: g.outSpatial, transposingB: true, beta: beta)
+             m: g.outChannelsPerGroup, n: g.patchSize, k: width, transposingB: true, beta: beta)
     }
 }
 

@@ -4,8 +4,10 @@
 // oy·Wo + ox holds x[c, oy·stride − top + i, ox·stride − left + j], or 0 where that lies in the
 // padding. The inner loops run over ox, contiguous in the columns (and in the image when stride is 1).
 
-/// Writes the columns [Cin·kh·kw, Ho·Wo] of one image [Cin, H, W].
-func im2col(_ image: UnsafePointer<Float>, into columns: UnsafeMutablePointer<Float>, _ g: ConvGeometry) {
+/// Writes the columns [Cin·kh·kw, Ho·Wo] of one image [Cin, H, W]; consecutive rows are `rowStride`
+/// apart (Ho·Wo when the image has the columns to itself, more when several images sit side by side).
+func im2col(_ image: UnsafePointer<Float>, into columns: UnsafeMutablePointer<Float>, rowStride: Int,
+            _ g: ConvGeometry) {
     let rowRanges = g.validOutputRows, columnRanges = g.validOutputColumns
     let (h, w, ho, wo, s) = (g.height, g.width, g.outHeight, g.outWidth, g.stride)
     var row = columns
@@ -14,31 +16,34 @@ func im2col(_ image: UnsafePointer<Float>, into columns: UnsafeMutablePointer<Fl
         for i in 0..<g.kernelHeight {
             for j in 0..<g.kernelWidth {
                 let valid = columnRanges[j]
+                let (first, end) = (valid.lowerBound, valid.upperBound)
                 for oy in 0..<ho {
+                    // Rows are short (Ho·Wo is often 8×8 to 32×32): plain loops, which the compiler
+                    // vectorises, beat calls to memset/memmove here.
                     let out = row + oy * wo
                     guard rowRanges[i].contains(oy), !valid.isEmpty else {
-                        out.update(repeating: 0, count: wo)
+                        for k in 0..<wo { out[k] = 0 }
                         continue
                     }
-                    let source = plane + (oy * s - g.padding.top + i) * w + (valid.lowerBound * s - g.padding.left + j)
-                    let target = out + valid.lowerBound
-                    out.update(repeating: 0, count: valid.lowerBound)
+                    let source = plane + (oy * s - g.padding.top + i) * w + (first * s - g.padding.left + j)
+                    for k in 0..<first { out[k] = 0 }
                     if s == 1 {
-                        target.update(from: source, count: valid.count)
+                        for k in first..<end { out[k] = source[k - first] }
                     } else {
-                        for k in 0..<valid.count { target[k] = source[k * s] }
+                        for k in first..<end { out[k] = source[(k - first) * s] }
                     }
-                    (out + valid.upperBound).update(repeating: 0, count: wo - valid.upperBound)
+                    for k in end..<wo { out[k] = 0 }
                 }
-                row += ho * wo
+                row += rowStride
             }
         }
     }
 }
 
-/// Adds the columns [Cin·kh·kw, Ho·Wo] back onto the positions of one image [Cin, H, W] they were
-/// read from (the adjoint of `im2col`); padding positions are dropped.
-func col2im(_ columns: UnsafePointer<Float>, addingInto image: UnsafeMutablePointer<Float>, _ g: ConvGeometry) {
+/// Adds the columns [Cin·kh·kw, Ho·Wo] (rows `rowStride` apart) back onto the positions of one image
+/// [Cin, H, W] they were read from (the adjoint of `im2col`); padding positions are dropped.
+func col2im(_ columns: UnsafePointer<Float>, addingInto image: UnsafeMutablePointer<Float>, rowStride: Int,
+            _ g: ConvGeometry) {
     let rowRanges = g.validOutputRows, columnRanges = g.validOutputColumns
     let (h, w, ho, wo, s) = (g.height, g.width, g.outHeight, g.outWidth, g.stride)
     var row = columns
@@ -58,7 +63,7 @@ func col2im(_ columns: UnsafePointer<Float>, addingInto image: UnsafeMutablePoin
                         }
                     }
                 }
-                row += ho * wo
+                row += rowStride
             }
         }
     }
