@@ -16,23 +16,21 @@ func im2col(_ image: UnsafePointer<Float>, into columns: UnsafeMutablePointer<Fl
         for i in 0..<g.kernelHeight {
             for j in 0..<g.kernelWidth {
                 let valid = columnRanges[j]
-                let (first, end) = (valid.lowerBound, valid.upperBound)
                 for oy in 0..<ho {
-                    // Rows are short (Ho·Wo is often 8×8 to 32×32): plain loops, which the compiler
-                    // vectorises, beat calls to memset/memmove here.
                     let out = row + oy * wo
                     guard rowRanges[i].contains(oy), !valid.isEmpty else {
-                        for k in 0..<wo { out[k] = 0 }
+                        out.update(repeating: 0, count: wo)
                         continue
                     }
-                    let source = plane + (oy * s - g.padding.top + i) * w + (first * s - g.padding.left + j)
-                    for k in 0..<first { out[k] = 0 }
+                    let source = plane + (oy * s - g.padding.top + i) * w + (valid.lowerBound * s - g.padding.left + j)
+                    let target = out + valid.lowerBound
+                    out.update(repeating: 0, count: valid.lowerBound)
                     if s == 1 {
-                        for k in first..<end { out[k] = source[k - first] }
+                        target.update(from: source, count: valid.count)
                     } else {
-                        for k in first..<end { out[k] = source[(k - first) * s] }
+                        for k in 0..<valid.count { target[k] = source[k * s] }
                     }
-                    for k in end..<wo { out[k] = 0 }
+                    (out + valid.upperBound).update(repeating: 0, count: wo - valid.upperBound)
                 }
                 row += rowStride
             }
