@@ -14,9 +14,10 @@ setup:
 	@bash Scripts/setup.sh
 
 # Release, because the numeric tests are many times faster optimised (no test uses @testable).
+# The suite is XCTest; Swift Testing is switched off so the run ends on XCTest's summary line.
 test: setup
 	$(SWIFT) build -c release --build-tests
-	$(SWIFT) test -c release --skip-build
+	$(SWIFT) test -c release --skip-build --disable-swift-testing
 
 demo: setup
 	$(SWIFT) build -c release --product train-ae
