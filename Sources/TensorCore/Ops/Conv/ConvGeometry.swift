@@ -11,8 +11,11 @@ struct ConvGeometry {
     let outHeight: Int, outWidth: Int
 
     init(input: [Int], weight: [Int], bias: [Int]?, stride: Int, padding: Padding2D, groups: Int) {
-        let shapes = "input \(input), weight \(weight)" + (bias.map { ", bias \($0)" } ?? "")
-            + ", stride \(stride), \(padding), groups \(groups)"
+        // Built only when a precondition fails.
+        var shapes: String {
+            "input \(input), weight \(weight)" + (bias.map { ", bias \($0)" } ?? "")
+                + ", stride \(stride), \(padding), groups \(groups)"
+        }
         precondition(input.count == 4 && weight.count == 4, "conv2d: input and weight must be rank 4; \(shapes)")
         precondition(stride >= 1 && groups >= 1, "conv2d: stride and groups must be positive; \(shapes)")
         (batch, inChannels, height, width) = (input[0], input[1], input[2], input[3])
