@@ -142,12 +142,10 @@ public final class AutoencoderTrainer {
     }
 
     private func writeLossCurve() throws {
-        let names = ["rec_loss", "kl_loss", "quant_loss"].filter { !run.metrics.series($0).isEmpty }
-        guard !names.isEmpty else { return }
-        let series = names.map { name in
-            let points = run.metrics.series(name)
-            return ChartSeries(name: name, steps: points.map(\.step), values: points.map(\.value))
+        let series = run.metrics.series(["rec_loss", "kl_loss", "quant_loss"]).map { name, points in
+            ChartSeries(name: name, steps: points.map(\.step), values: points.map(\.value))
         }
+        guard !series.isEmpty else { return }
         try LineChart(series: series, title: "train-ae \(firstStage.kindName)", yLabel: "loss",
                       logarithmicY: true).write(to: run.lossCurve)
     }

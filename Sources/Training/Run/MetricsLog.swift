@@ -38,8 +38,18 @@ public struct MetricsLog {
         try (kept.joined(separator: "\n") + (kept.isEmpty ? "" : "\n")).write(to: url, atomically: true, encoding: .utf8)
     }
 
-    /// The values of one metric against the step, for loss curves.
-    public func series(_ name: String) -> [(step: Double, value: Double)] {
-        entries().compactMap { entry in entry[name].flatMap { value in entry["step"].map { ($0, value) } } }
+    /// The values of each named metric against the step, for loss curves, reading the log once;
+    /// metrics that were never logged are left out.
+    public func series(_ names: [String]) -> [(name: String, points: [(step: Double, value: Double)])] {
+        let logged = entries()
+        var result: [(name: String, points: [(step: Double, value: Double)])] = []
+        for name in names {
+            let points: [(step: Double, value: Double)] = logged.compactMap { entry in
+                guard let step = entry["step"], let value = entry[name] else { return nil }
+                return (step, value)
+            }
+            if !points.isEmpty { result.append((name, points)) }
+        }
+        return result
     }
 }
