@@ -5,7 +5,7 @@ import XCTest
 final class Conv2DTests: XCTestCase {
     /// The configurations in Scripts/fixtures/conv.py.
     private let fixtureNames = ["basic", "stride2", "downsample", "groups2", "depthwise", "pointwise",
-                                "pointwiseStride2", "noBias", "patchGAN"]
+                                "pointwiseStride2", "noBias", "patchGAN", "sameWidthAsymmetric", "sameWidthWideKernel"]
 
     func testValuesAndGradientsMatchPyTorch() throws {
         let fixture = try Fixtures.load("conv")
@@ -45,6 +45,9 @@ final class Conv2DTests: XCTestCase {
             ([1, 2, 6, 5], [3, 2, 3, 3], 2, Padding2D(top: 0, bottom: 1, left: 0, right: 1), 1),
             ([2, 4, 4, 3], [4, 2, 3, 2], 1, Padding2D(top: 2, bottom: 0, left: 1, right: 1), 2),
             ([1, 3, 5, 5], [3, 1, 3, 3], 2, .uniform(1), 3),
+            // Same-width convolutions (im2col's shifted runs): asymmetric padding, a kernel wider than the image.
+            ([2, 2, 4, 5], [2, 2, 2, 3], 1, Padding2D(top: 0, bottom: 1, left: 2, right: 0), 1),
+            ([1, 2, 3, 2], [2, 2, 5, 5], 1, .uniform(2), 1),
             ([2, 4, 3, 5], [3, 4, 1, 1], 1, .zero, 1),
             // More images than weight-gradient partial sums, so some partials span several images.
             ([10, 2, 3, 4], [2, 2, 3, 3], 1, .uniform(1), 1),

@@ -1,5 +1,5 @@
 /// Activation functions, as composites of primitives (their gradients follow from the primitives').
-/// `sigmoid()` and `tanh()` are primitives, in Unary.swift. Each matches PyTorch's values and its
+/// `sigmoid()`, `silu()` and `tanh()` are primitives, in Unary.swift. Each matches PyTorch's values and its
 /// gradient convention at the kinks, and stays finite for large |x|.
 extension Tensor {
     /// max(x, 0). Gradient 1 where x > 0, else 0 (also at 0, as PyTorch). A multiply by
@@ -17,9 +17,6 @@ extension Tensor {
         let inside = greater(than: 0) * less(than: 6)
         return Tensor.where(inside, self, detached().clamped(min: 0, max: 6))
     }
-
-    /// x·sigmoid(x) (also called swish).
-    public func silu() -> Tensor { self * sigmoid() }
 
     /// The Gaussian error linear unit x·Φ(x) = x·(1 + erf(x/√2))/2, or with `approximate` its tanh
     /// form x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))/2 (PyTorch's `approximate="tanh"`).

@@ -57,6 +57,9 @@ struct ConvGeometry {
         kernelHeight == 1 && kernelWidth == 1 && stride == 1 && padding == .zero
     }
 
+    /// Stride 1 and an output as wide as the input: each column row is the image shifted (Im2Col.swift).
+    var keepsWidth: Bool { stride == 1 && outWidth == width }
+
     /// The output positions along one axis whose input position o·stride − pad + k lies inside
     /// 0..<inputSize, for kernel offset k: the rest read zero padding.
     private static func validOutputs(kernelOffset k: Int, pad: Int, inputSize: Int, outputSize: Int,

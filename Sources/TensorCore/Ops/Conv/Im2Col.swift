@@ -8,6 +8,7 @@
 /// apart (Ho·Wo when the image has the columns to itself, more when several images sit side by side).
 func im2col(_ image: UnsafePointer<Float>, into columns: UnsafeMutablePointer<Float>, rowStride: Int,
             _ g: ConvGeometry) {
+    if g.keepsWidth { return im2colKeepingWidth(image, into: columns, rowStride: rowStride, g) }
     let rowRanges = g.validOutputRows, columnRanges = g.validOutputColumns
     let (h, w, ho, wo, s) = (g.height, g.width, g.outHeight, g.outWidth, g.stride)
     var row = columns
@@ -39,9 +40,11 @@ func im2col(_ image: UnsafePointer<Float>, into columns: UnsafeMutablePointer<Fl
 }
 
 /// Adds the columns [Cin·kh·kw, Ho·Wo] (rows `rowStride` apart) back onto the positions of one image
-/// [Cin, H, W] they were read from (the adjoint of `im2col`); padding positions are dropped.
-func col2im(_ columns: UnsafePointer<Float>, addingInto image: UnsafeMutablePointer<Float>, rowStride: Int,
+/// [Cin, H, W] they were read from (the adjoint of `im2col`); padding positions are dropped. The
+/// columns are scratch: the fast path zeroes their padding entries.
+func col2im(_ columns: UnsafeMutablePointer<Float>, addingInto image: UnsafeMutablePointer<Float>, rowStride: Int,
             _ g: ConvGeometry) {
+    if g.keepsWidth { return col2imKeepingWidth(columns, addingInto: image, rowStride: rowStride, g) }
     let rowRanges = g.validOutputRows, columnRanges = g.validOutputColumns
     let (h, w, ho, wo, s) = (g.height, g.width, g.outHeight, g.outWidth, g.stride)
     var row = columns
@@ -65,4 +68,73 @@ func col2im(_ columns: UnsafePointer<Float>, addingInto image: UnsafeMutablePoin
             }
         }
     }
+}
+
+// Stride 1 with Wo = W (a "same"-width convolution, e.g. 3×3 with padding 1): for kernel offset
+// (i, j) the valid output rows oy ∈ R read the image rows oy + i − top, so the row's whole valid
+// block is one contiguous run of the plane shifted by (i − top)·W + (j − left). One long copy (or
+// add) per (c, i, j) replaces one short one per output row; the few entries that wrap around a row
+// edge are the padding columns ox ∉ V, fixed up afterwards.
+
+private func im2colKeepingWidth(_ image: UnsafePointer<Float>, into columns: UnsafeMutablePointer<Float>,
+                                rowStride: Int, _ g: ConvGeometry) {
+    let rowRanges = g.validOutputRows, columnRanges = g.validOutputColumns
+    let (h, w, ho) = (g.height, g.width, g.outHeight)
+    var row = columns
+    for c in 0..<g.inChannels {
+        let plane = image + c * h * w
+        for i in 0..<g.kernelHeight {
+            let rows = rowRanges[i]
+            for j in 0..<g.kernelWidth {
+                let valid = columnRanges[j]
+                row.update(repeating: 0, count: rows.lowerBound * w)
+                (row + rows.upperBound * w).update(repeating: 0, count: (ho - rows.upperBound) * w)
+                let run = shiftedRun(rows: rows, i: i, j: j, g)
+                (row + run.column).update(from: plane + run.plane, count: run.count)
+                for oy in rows {
+                    let out = row + oy * w
+                    for ox in 0..<valid.lowerBound { out[ox] = 0 }
+                    for ox in valid.upperBound..<w { out[ox] = 0 }
+                }
+                row += rowStride
+            }
+        }
+    }
+}
+
+private func col2imKeepingWidth(_ columns: UnsafeMutablePointer<Float>, addingInto image: UnsafeMutablePointer<Float>,
+                                rowStride: Int, _ g: ConvGeometry) {
+    let rowRanges = g.validOutputRows, columnRanges = g.validOutputColumns
+    let (h, w) = (g.height, g.width)
+    var row = columns
+    for c in 0..<g.inChannels {
+        let plane = image + c * h * w
+        for i in 0..<g.kernelHeight {
+            let rows = rowRanges[i]
+            for j in 0..<g.kernelWidth {
+                let valid = columnRanges[j]
+                for oy in rows {
+                    let out = row + oy * w
+                    for ox in 0..<valid.lowerBound { out[ox] = 0 }
+                    for ox in valid.upperBound..<w { out[ox] = 0 }
+                }
+                let run = shiftedRun(rows: rows, i: i, j: j, g)
+                let source = row + run.column, target = plane + run.plane
+                for k in 0..<run.count { target[k] += source[k] }
+                row += rowStride
+            }
+        }
+    }
+}
+
+/// The contiguous run of a same-width convolution's column row (c, i, j) over the valid output rows:
+/// `count` entries from offset `column` in the row, matching offset `plane` in the image plane, clipped
+/// to the plane.
+@inline(__always)
+private func shiftedRun(rows: Range<Int>, i: Int, j: Int, _ g: ConvGeometry) -> (column: Int, plane: Int, count: Int) {
+    let w = g.width
+    let start = rows.lowerBound * w, end = rows.upperBound * w
+    let shift = (i - g.padding.top) * w + (j - g.padding.left)
+    let first = max(start, -shift), last = min(end, g.height * w - shift)
+    return (first, first + shift, max(0, last - first))
 }
