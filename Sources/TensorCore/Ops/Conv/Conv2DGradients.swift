@@ -21,9 +21,11 @@ private func chunkCotangent(_ dy: UnsafePointer<Float>, images: Range<Int>, _ g:
     }
 }
 
-/// dx [N, Cin, H, W]: per chunk, dCols_g = W_gᵀ·dY_g ([patchSize, k·Ho·Wo] for each group g), then
-/// col2im of each image's columns. For a lone image of a pointwise conv, W_gᵀ·dY_g is dx itself.
+/// dx [N, Cin, H, W]. A stride-1 convolution's is itself a convolution (`inputGradientAsConvolution`);
+/// otherwise, per chunk, dCols_g = W_gᵀ·dY_g ([patchSize, k·Ho·Wo] for each group g), then col2im of
+/// each image's columns. For a lone image of a pointwise conv, W_gᵀ·dY_g is dx itself.
 func conv2dInputGradient(_ dy: Tensor, weight: Tensor, _ g: ConvGeometry) -> Tensor {
+    if let transposed = TransposedConvolution(g) { return transposed.inputGradient(dy, weight: weight) }
     let chunks = ConvChunks(g)
     return Tensor(shape: [g.batch, g.inChannels, g.height, g.width]) { dx in
         dy.withUnsafeScalars { dys in
