@@ -4,6 +4,11 @@ import PackageDescription
 /// One target per concern; dependencies point one way only:
 /// COpenBLAS → TensorCore → NN → (Models, Training …); TensorCore → Optimizers, WeightIO, Evaluation, Diffusion;
 /// CJPEG/CPNG → CImageCodecs → ImageIO; TensorCore, ImageIO → Visuals; CHDF5 → HDF5Store.
+/// The numeric kernels are compiled for the CPU that builds them (the package is always built from
+/// source where it runs): AVX2/AVX-512 lets LLVM vectorise exp, sigmoid, SiLU and Adam 8–16 wide
+/// instead of SSE2's 4. Results do not change: Swift never contracts a·b + c into an FMA on its own.
+let nativeCode: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "native"])]
+
 let package = Package(
     name: "swift-ldm",
     platforms: [.macOS(.v14)],
@@ -33,9 +38,9 @@ let package = Package(
         .target(name: "TensorCore", dependencies: [
             "COpenBLAS",
             .product(name: "Numerics", package: "swift-numerics"),
-        ]),
+        ], swiftSettings: nativeCode),
         .target(name: "NN", dependencies: ["TensorCore"]),
-        .target(name: "Optimizers", dependencies: ["TensorCore", "NN"]),
+        .target(name: "Optimizers", dependencies: ["TensorCore", "NN"], swiftSettings: nativeCode),
         .target(name: "Models", dependencies: ["TensorCore", "NN"]),
         .target(name: "WeightIO", dependencies: ["TensorCore"]),
         .target(name: "ImageIO", dependencies: ["CImageCodecs"]),

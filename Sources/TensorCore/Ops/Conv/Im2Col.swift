@@ -91,11 +91,7 @@ private func im2colKeepingWidth(_ image: UnsafePointer<Float>, into columns: Uns
                 (row + rows.upperBound * w).update(repeating: 0, count: (ho - rows.upperBound) * w)
                 let run = shiftedRun(rows: rows, i: i, j: j, g)
                 (row + run.column).update(from: plane + run.plane, count: run.count)
-                for oy in rows {
-                    let out = row + oy * w
-                    for ox in 0..<valid.lowerBound { out[ox] = 0 }
-                    for ox in valid.upperBound..<w { out[ox] = 0 }
-                }
+                zeroPaddingColumns(row, rows: rows, valid: valid, width: w)
                 row += rowStride
             }
         }
@@ -112,12 +108,7 @@ private func col2imKeepingWidth(_ columns: UnsafeMutablePointer<Float>, addingIn
         for i in 0..<g.kernelHeight {
             let rows = rowRanges[i]
             for j in 0..<g.kernelWidth {
-                let valid = columnRanges[j]
-                for oy in rows {
-                    let out = row + oy * w
-                    for ox in 0..<valid.lowerBound { out[ox] = 0 }
-                    for ox in valid.upperBound..<w { out[ox] = 0 }
-                }
+                zeroPaddingColumns(row, rows: rows, valid: columnRanges[j], width: w)
                 let run = shiftedRun(rows: rows, i: i, j: j, g)
                 let source = row + run.column, target = plane + run.plane
                 for k in 0..<run.count { target[k] += source[k] }
@@ -125,6 +116,15 @@ private func col2imKeepingWidth(_ columns: UnsafeMutablePointer<Float>, addingIn
             }
         }
     }
+}
+
+/// Zeroes the entries ox ∉ `valid` of the output rows `rows` of one column row. The loops run down
+/// the columns (one or two entries per row), so they stay inline instead of becoming a memset call
+/// per row.
+@inline(__always)
+private func zeroPaddingColumns(_ row: UnsafeMutablePointer<Float>, rows: Range<Int>, valid: Range<Int>, width w: Int) {
+    for ox in 0..<valid.lowerBound { for oy in rows { row[oy * w + ox] = 0 } }
+    for ox in valid.upperBound..<w { for oy in rows { row[oy * w + ox] = 0 } }
 }
 
 /// The contiguous run of a same-width convolution's column row (c, i, j) over the valid output rows:
