@@ -6,7 +6,8 @@ import PackageDescription
 /// CJPEG/CPNG → CImageCodecs → ImageIO; TensorCore, ImageIO → Visuals; CHDF5 → HDF5Store.
 /// The numeric kernels are compiled for the CPU that builds them (the package is always built from
 /// source where it runs): AVX2/AVX-512 lets LLVM vectorise exp, sigmoid, SiLU and Adam 8–16 wide
-/// instead of SSE2's 4. Results do not change: Swift never contracts a·b + c into an FMA on its own.
+/// instead of SSE2's 4. Swift never contracts a·b + c into an FMA on its own; only the sums written
+/// with swift-numerics' `Relaxed` operations become FMAs, which moves their last bits.
 let nativeCode: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "native"])]
 
 let package = Package(

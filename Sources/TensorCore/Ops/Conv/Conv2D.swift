@@ -7,71 +7,95 @@
 /// Images are cut into chunks whose columns sit side by side (`ConvChunks`): per chunk, im2col + one
 /// GEMM per group (a lone image of a 1×1, stride-1, unpadded kernel is a GEMM on the image itself),
 /// with chunks spread over threads. The pullback computes dx = col2im(Wᵀ·dY),
-/// dW = Σₙ dYₙ·colsₙᵀ and db = Σ dY, each only when wanted. The weight gradient recomputes the
-/// columns rather than keeping them from the forward pass: they are kh·kw times the size of x, and
-/// im2col costs about 4 % of the GEMMs of a 3×3 conv.
+/// dW = Σₙ dYₙ·colsₙᵀ and db = Σ dY, each only when wanted. The weight gradient reuses the forward
+/// pass's columns when the weight is differentiable and they are small, and
+/// recomputes them otherwise (`ConvolutionMemory`): they are kh·kw times the size of x.
 public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int = 1,
                    padding: Padding2D = .zero, groups: Int = 1) -> Tensor {
     let geometry = ConvGeometry(input: x.shape, weight: weight.shape, bias: bias?.shape,
                                 stride: stride, padding: padding, groups: groups)
+    let keepColumns = GradientMode.isRecording && weight.isDifferentiable
+        && geometry.batch * geometry.columnsCount * MemoryLayout<Float>.size <= ConvolutionMemory.keptColumnsLimit
+    var keptColumns: [TensorStorage?] = []
     let y = Tensor(shape: geometry.outputShape) { out in
-        conv2dForward(x, weight: weight, bias: bias, into: out.baseAddress!, geometry)
+        keptColumns = conv2dForward(x, weight: weight, bias: bias, into: out.baseAddress!, keepingColumns: keepColumns,
+                                    geometry)
     }
     let inputs = [x, weight] + (bias.map { [$0] } ?? [])
     return y.recorded("conv2d", inputs: inputs) { g, wanted in
         var cotangents = [
             wanted[0] ? conv2dInputGradient(g, weight: weight, geometry) : nil,
-            wanted[1] ? conv2dWeightGradient(g, input: x, geometry) : nil,
+            wanted[1] ? conv2dWeightGradient(g, input: x, columns: keptColumns, geometry) : nil,
         ]
         if bias != nil { cotangents.append(wanted[2] ? g.sum(alongAxes: [0, 2, 3]) : nil) }
         return cotangents
     }
 }
 
+/// The memory a convolution may spend to save time.
+public enum ConvolutionMemory {
+    /// Columns of one conv's whole batch up to this many bytes are kept from the forward pass for the
+    /// weight gradient, saving an im2col per image; larger ones (a 256² CompVis layer's are hundreds
+    /// of MB) are recomputed. 0 always recomputes (least memory).
+    public nonisolated(unsafe) static var keptColumnsLimit = 64 << 20
+}
+
 /// Fills `y` [N, Cout, Ho, Wo], one chunk of images at a time: im2col of each image into the chunk's
 /// columns, Y_g = W_g·cols_g for each group g, then (for chunks of several images) each image's rows
-/// copied out of Y, with the bias added.
+/// copied out of Y, with the bias added. Returns each chunk's columns when `keepingColumns` (nil for
+/// a chunk that needs none), else [].
 private func conv2dForward(_ x: Tensor, weight: Tensor, bias: Tensor?, into y: UnsafeMutablePointer<Float>,
-                           _ g: ConvGeometry) {
+                           keepingColumns: Bool, _ g: ConvGeometry) -> [TensorStorage?] {
     let biasValues = bias?.scalars
     let chunks = ConvChunks(g)
-    x.withUnsafeScalars { xs in
-        weight.withUnsafeScalars { ws in
-            parallelFor(chunks.count) { chunk in
-                let images = chunks.images(chunk)
-                let width = images.count * g.outSpatial
-                let single = images.count == 1
-                // A lone image's output rows are already laid out as Y; a pointwise lone image is its own columns.
-                let product = single ? nil : TensorStorage(uninitializedCount: g.outChannels * width)
-                let columns = single && g.isPointwise ? nil : TensorStorage(uninitializedCount: g.chunkColumnsCount(images: images.count))
-                withExtendedLifetime((product, columns)) {
-                    let firstImage = xs.baseAddress! + images.lowerBound * g.imageCount
-                    if let columns {
-                        for (j, n) in images.enumerated() {
-                            im2col(xs.baseAddress! + n * g.imageCount, into: columns.pointer + j * g.outSpatial,
-                                   rowStride: width, g)
-                        }
-                    }
-                    let output = product?.pointer ?? y + images.lowerBound * g.outChannels * g.outSpatial
-                    multiplyWeight(ws.baseAddress!, columns: columns.map { UnsafePointer($0.pointer) } ?? firstImage,
-                                   into: output, width: width, g)
-                    for (j, n) in images.enumerated() {
-                        let image = y + n * g.outChannels * g.outSpatial
-                        for channel in 0..<g.outChannels {
-                            let row = image + channel * g.outSpatial
-                            let bias = biasValues?[channel] ?? 0
-                            if let product {
-                                let source = product.pointer + channel * width + j * g.outSpatial
-                                for p in 0..<g.outSpatial { row[p] = source[p] + bias }
-                            } else if bias != 0 {
-                                for p in 0..<g.outSpatial { row[p] += bias }
-                            }
-                        }
-                    }
+    var kept = [TensorStorage?](repeating: nil, count: keepingColumns ? chunks.count : 0)
+    kept.withUnsafeMutableBufferPointer { keptSlots in
+        x.withUnsafeScalars { xs in
+            weight.withUnsafeScalars { ws in
+                parallelFor(chunks.count) { chunk in
+                    let columns = forwardChunk(xs.baseAddress!, weight: ws.baseAddress!, bias: biasValues, into: y,
+                                               images: chunks.images(chunk), g)
+                    if keepingColumns { keptSlots[chunk] = columns }
                 }
             }
         }
     }
+    return kept
+}
+
+/// One chunk of `conv2dForward`; returns the chunk's columns (nil for a lone pointwise image, which
+/// is its own columns).
+private func forwardChunk(_ xs: UnsafePointer<Float>, weight ws: UnsafePointer<Float>, bias biasValues: [Float]?,
+                          into y: UnsafeMutablePointer<Float>, images: Range<Int>, _ g: ConvGeometry) -> TensorStorage? {
+    let width = images.count * g.outSpatial
+    let single = images.count == 1
+    // A lone image's output rows are already laid out as Y; a pointwise lone image is its own columns.
+    let product = single ? nil : TensorStorage(uninitializedCount: g.outChannels * width)
+    let columns = single && g.isPointwise ? nil : TensorStorage(uninitializedCount: g.chunkColumnsCount(images: images.count))
+    withExtendedLifetime(product) {
+        let firstImage = xs + images.lowerBound * g.imageCount
+        if let columns {
+            for (j, n) in images.enumerated() {
+                im2col(xs + n * g.imageCount, into: columns.pointer + j * g.outSpatial, rowStride: width, g)
+            }
+        }
+        let output = product?.pointer ?? y + images.lowerBound * g.outChannels * g.outSpatial
+        multiplyWeight(ws, columns: columns.map { UnsafePointer($0.pointer) } ?? firstImage, into: output, width: width, g)
+        for (j, n) in images.enumerated() {
+            let image = y + n * g.outChannels * g.outSpatial
+            for channel in 0..<g.outChannels {
+                let row = image + channel * g.outSpatial
+                let bias = biasValues?[channel] ?? 0
+                if let product {
+                    let source = product.pointer + channel * width + j * g.outSpatial
+                    for p in 0..<g.outSpatial { row[p] = source[p] + bias }
+                } else if bias != 0 {
+                    for p in 0..<g.outSpatial { row[p] += bias }
+                }
+            }
+        }
+    }
+    return columns
 }
 
 /// Y_g = W_g·cols_g for every group g: W_g [Cout/groups, patchSize], cols_g [patchSize, width],

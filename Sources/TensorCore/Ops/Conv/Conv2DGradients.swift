@@ -69,11 +69,13 @@ private func multiplyTransposedWeight(_ w: UnsafePointer<Float>, _ dy: UnsafePoi
 private let maxWeightGradientParts = 8
 
 /// dW [Cout, Cin/groups, kh, kw] = Σ_chunks dY_g·cols_gᵀ for each group g, with each chunk's columns
-/// recomputed by im2col (a lone image of a pointwise conv uses the image itself).
+/// taken from `columns` (the forward pass's, when it kept them) or recomputed by im2col (a lone image
+/// of a pointwise conv uses the image itself).
 ///
 /// The chunks are split into fixed ranges, one partial sum each (GEMMs with beta 1), and the partials
 /// are added in range order, so the result does not depend on the thread count.
-func conv2dWeightGradient(_ dy: Tensor, input x: Tensor, _ g: ConvGeometry) -> Tensor {
+func conv2dWeightGradient(_ dy: Tensor, input x: Tensor, columns kept: [TensorStorage?],
+                          _ g: ConvGeometry) -> Tensor {
     let chunks = ConvChunks(g)
     let parts = min(chunks.count, maxWeightGradientParts)
     return Tensor(shape: [g.outChannels, g.inChannelsPerGroup, g.kernelHeight, g.kernelWidth]) { dw in
@@ -92,6 +94,11 @@ func conv2dWeightGradient(_ dy: Tensor, input x: Tensor, _ g: ConvGeometry) -> T
                             if images.count == 1 && g.isPointwise {
                                 let image = xs.baseAddress! + images.lowerBound * g.imageCount
                                 return accumulateWeightGradient(cotangent, image, into: sum, width: width, beta: beta, g)
+                            }
+                            if let columns = kept.isEmpty ? nil : kept[chunk] {
+                                return withExtendedLifetime(columns) {
+                                    accumulateWeightGradient(cotangent, columns.pointer, into: sum, width: width, beta: beta, g)
+                                }
                             }
                             let columns = TensorStorage(uninitializedCount: g.chunkColumnsCount(images: images.count))
                             withExtendedLifetime(columns) {
