@@ -43,7 +43,7 @@ let package = Package(
         .target(name: "Datasets", dependencies: ["TensorCore", "ImageIO", "CZlib"]),
         .target(name: "TestSupport", dependencies: ["TensorCore"]),
         .target(name: "Configuration", dependencies: [.product(name: "Yams", package: "Yams")]),
-        .target(name: "Evaluation", dependencies: ["TensorCore"]),
+        .target(name: "Evaluation", dependencies: ["TensorCore", "NN", "WeightIO"]),
         .target(name: "Diffusion", dependencies: ["TensorCore"]),
         .target(name: "Visuals", dependencies: ["TensorCore", "ImageIO"]),
         .target(name: "Training", dependencies: [
