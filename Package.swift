@@ -3,6 +3,7 @@ import PackageDescription
 
 /// One target per concern; dependencies point one way only:
 /// COpenBLAS → TensorCore → NN → (Models, Training …); TensorCore → Optimizers, WeightIO, Evaluation, Diffusion;
+/// NN, WeightIO → Evaluation (its image judge);
 /// CJPEG/CPNG → CImageCodecs → ImageIO; TensorCore, ImageIO → Visuals; CHDF5 → HDF5Store.
 let package = Package(
     name: "swift-ldm",

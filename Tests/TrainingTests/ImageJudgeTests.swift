@@ -1,3 +1,4 @@
+import Configuration
 import Datasets
 import Evaluation
 import Foundation
@@ -166,5 +167,35 @@ private struct SyntheticUnlabelled: ImageDataset {
 
     func sample(at index: Int, generator: inout SeededGenerator) throws -> Sample {
         Sample(image: Tensor.zeros([1, 8, 8]), source: "unlabelled #\(index)")
+    }
+}
+
+final class ImageJudgeConfigTests: XCTestCase {
+    func testOverridesAndUnknownKeys() throws {
+        let (config, _) = try ConfigLoader.load(ImageJudgeConfig.self, files: [],
+                                                overrides: ["steps=40", "batch_size=16", "path=judges/x.safetensors"])
+        XCTAssertEqual(config.steps, 40)
+        XCTAssertEqual(config.batchSize, 16)
+        XCTAssertEqual(config.path, "judges/x.safetensors")
+        XCTAssertEqual(config.width, ImageJudgeConfig().width)
+        XCTAssertThrowsError(try ConfigLoader.load(ImageJudgeConfig.self, files: [], overrides: ["widht=8"])) { error in
+            XCTAssertTrue("\(error)".contains("width"), "\(error)")
+        }
+    }
+}
+
+final class ImageJudgeSettingsTests: XCTestCase {
+    func testSettingsOutOfRangeAreNamed() throws {
+        let train = BrightOrDark(name: "train", count: 8, seed: 1)
+        var config = ImageJudgeConfig()
+        config.steps = 0
+        XCTAssertThrowsError(try trainImageJudge(train: train, heldOut: train, config: config)) { error in
+            XCTAssertEqual("\(error)", "image judge: setting steps is 0, expected a positive number")
+        }
+        config.steps = 1
+        config.batchSize = 9
+        XCTAssertThrowsError(try trainImageJudge(train: train, heldOut: train, config: config)) { error in
+            XCTAssertTrue("\(error)".contains("batch size"), "\(error)")
+        }
     }
 }
