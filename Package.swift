@@ -3,6 +3,7 @@ import PackageDescription
 
 /// One target per concern; dependencies point one way only:
 /// COpenBLAS → TensorCore → NN → (Models, Training …); TensorCore → Optimizers, WeightIO, Evaluation, Diffusion;
+/// NN, WeightIO → Evaluation (its image judge);
 /// CJPEG/CPNG → CImageCodecs → ImageIO; TensorCore, ImageIO → Visuals; CHDF5 → HDF5Store.
 /// The numeric kernels are compiled for the CPU that builds them (the package is always built from
 /// source where it runs): AVX2/AVX-512 lets LLVM vectorise exp, sigmoid, SiLU and Adam 8–16 wide
@@ -49,7 +50,7 @@ let package = Package(
         .target(name: "Datasets", dependencies: ["TensorCore", "ImageIO", "CZlib"]),
         .target(name: "TestSupport", dependencies: ["TensorCore"]),
         .target(name: "Configuration", dependencies: [.product(name: "Yams", package: "Yams")]),
-        .target(name: "Evaluation", dependencies: ["TensorCore"]),
+        .target(name: "Evaluation", dependencies: ["TensorCore", "NN", "WeightIO"]),
         .target(name: "Diffusion", dependencies: ["TensorCore"]),
         .target(name: "Visuals", dependencies: ["TensorCore", "ImageIO"]),
         .target(name: "Training", dependencies: [
