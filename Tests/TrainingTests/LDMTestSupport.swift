@@ -46,10 +46,10 @@ struct PoisonedImages: ImageDataset {
     }
 }
 
-/// Writes a two-class image folder (`a/`, `b/`, `count` 16×16 grey PNGs each) under `folder`/images.
+/// Writes a two-class image folder (`stripes/`, `bars/`, `count` 16×16 grey PNGs each) under `folder`/images.
 func writeTwoClassFolder(in folder: URL, count: Int = 4) throws -> URL {
     let root = folder.appendingPathComponent("images")
-    for (classIndex, name) in ["a", "b"].enumerated() {
+    for (classIndex, name) in ["stripes", "bars"].enumerated() {
         let classFolder = root.appendingPathComponent(name)
         try FileManager.default.createDirectory(at: classFolder, withIntermediateDirectories: true)
         for index in 0..<count {
