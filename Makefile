@@ -1,5 +1,6 @@
 # swift-ldm's commands. Each one that builds first installs any missing system library (Scripts/setup.sh).
-#   make demo             build, then train the default autoencoder (Fashion-MNIST KL-f4) and evaluate it
+#   make demo             build, train the default autoencoder (Fashion-MNIST KL-f4), cache its latents,
+#                         train the class-conditional LDM on them and sample a 10×10 grid
 #   make test             build and run the whole test suite, optimised
 #   make bench CASE=sgemm run one benchmark case (all cases without CASE)
 #   make fixtures         regenerate the PyTorch/Pillow/h5py test fixtures
@@ -21,7 +22,11 @@ test: setup
 
 demo: setup
 	$(SWIFT) build -c release --product train-ae
-	.build/release/train-ae --config configs/autoencoder/fashion-kl-f4.yaml
+	$(SWIFT) build -c release --product train-ldm
+	.build/release/train-ae --config configs/autoencoder/fashion-kl-f4.yaml --run-dir checkpoints/fashion-kl-f4
+	.build/release/train-ldm --config configs/ldm/fashion-class-f4.yaml --run-dir checkpoints/fashion-class-f4
+	.build/release/train-ldm sample --checkpoint checkpoints/fashion-class-f4 --classes all --count 10 \
+		--out checkpoints/fashion-class-f4/samples
 
 bench: setup
 	$(SWIFT) run -c release ldm-bench $(if $(CASE),--case $(CASE))

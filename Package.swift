@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "NN", targets: ["NN"]),
         .executable(name: "ldm-bench", targets: ["ldm-bench"]),
         .executable(name: "train-ae", targets: ["train-ae"]),
+        .executable(name: "train-ldm", targets: ["train-ldm"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
@@ -55,7 +56,7 @@ let package = Package(
         .target(name: "Visuals", dependencies: ["TensorCore", "ImageIO"]),
         .target(name: "Training", dependencies: [
             "TensorCore", "NN", "Models", "Optimizers", "WeightIO", "Configuration", "Datasets", "ImageIO",
-            "Evaluation", "Visuals", "HDF5Store",
+            "Evaluation", "Visuals", "HDF5Store", "Diffusion",
         ]),
 
         .executableTarget(name: "ldm-bench", dependencies: [
@@ -64,6 +65,9 @@ let package = Package(
         ]),
 
         .executableTarget(name: "train-ae", dependencies: [
+            "Training", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "train-ldm", dependencies: [
             "Training", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -75,7 +79,7 @@ let package = Package(
         .testTarget(name: "HDF5StoreTests", dependencies: ["HDF5Store", "TestSupport"]),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "TestSupport"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "TestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Diffusion", "TestSupport"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"]),
         .testTarget(name: "DiffusionTests", dependencies: ["Diffusion", "Configuration", "TestSupport"]),

@@ -7,6 +7,7 @@ enum BenchmarkRegistry {
         "conv3x3-fwd-bwd": convCase,
         "unet-step": unetStepCase,
         "unet-pixel-step": unetPixelStepCase,
+        "ddim-sample": ddimSampleCase,
     ]
 
     static var names: [String] { factories.keys.sorted() }

@@ -17,6 +17,9 @@ public struct TrainingConfig: Codable, Equatable {
     public var finalLearningRateFraction: Float = 0
     /// Clip the gradient's global norm to this when > 0.
     public var gradientClipNorm: Float = 0
+    /// The NaN/Inf guard of train-ldm: a step whose loss or gradient is not finite is skipped (and
+    /// counted); this many in a row stop the run with an error.
+    public var maxBadSteps = 5
     /// Keep an exponential moving average of the weights (used for evaluation and sampling).
     public var ema = false
     public var emaDecay: Float = 0.9999

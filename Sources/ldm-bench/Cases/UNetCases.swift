@@ -21,7 +21,7 @@ func unetPixelStepCase() -> BenchmarkCase {
 
 /// torch_ref.py's UNET_LATENT_CONFIG or UNET_PIXEL_CONFIG: 64 channels, 2 residual blocks per level,
 /// 32-channel heads, cross-attention to a 128-wide context.
-private func benchmarkUNet(pixel: Bool) -> UNetArchitecture {
+func benchmarkUNet(pixel: Bool) -> UNetArchitecture {
     var a = UNetArchitecture()
     (a.inChannels, a.outChannels) = pixel ? (3, 3) : (4, 4)
     (a.modelChannels, a.residualBlocks) = (64, 2)

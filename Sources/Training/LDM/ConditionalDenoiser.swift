@@ -1,0 +1,123 @@
+import Diffusion
+import Models
+import NN
+import TensorCore
+
+/// The trained network of a latent diffusion model: the UNet and, for class-token conditioning, the
+/// table of class tokens it attends to. Labels run over the dataset's classes plus one null class
+/// (the last index), which stands for "no condition" in classifier-free guidance.
+///
+/// x [B, C, h, w], timesteps [B], labels [B] or nil → the UNet's prediction [B, C, h, w].
+/// CompVis `LatentDiffusion.apply_model` with a `ClassEmbedder`-like conditioning stage.
+public final class ConditionalDenoiser: Module {
+    public let conditioning: ConditioningConfig.Kind
+    /// The dataset's classes (0 when unconditional); the null class is this index.
+    public let classes: Int
+    let unet: UNetModel
+    let classContext: ClassContext?
+
+    /// - Throws: `UNetArchitectureError`, or `LDMConfigError` when the architecture does not fit the
+    ///   conditioning (e.g. `num_classes` other than classes + 1).
+    public init(architecture: UNetArchitecture, conditioning: ConditioningConfig, classes: Int,
+                generator: inout SeededGenerator) throws {
+        let resolved = try Self.architecture(architecture, for: conditioning, classes: classes)
+        self.conditioning = conditioning.kind
+        self.classes = conditioning.usesClasses ? classes : 0
+        unet = try UNetModel(resolved, generator: &generator)
+        classContext = conditioning.kind == .classTokens
+            ? ClassContext(classes: classes + 1, tokens: conditioning.classTokens, dimension: resolved.contextDimension!,
+                           generator: &generator)
+            : nil
+        super.init()
+    }
+
+    public var architecture: UNetArchitecture { unet.architecture }
+
+    /// The null class, which `labels` use for "unconditional".
+    public var nullClass: Int { classes }
+
+    /// The prediction for x_t; `labels` exactly when the model is class-conditional.
+    public func callAsFunction(_ x: Tensor, timesteps: [Int], labels: [Int]?) -> Tensor {
+        var unused = SeededGenerator(seed: 0)
+        return self(x, timesteps: timesteps, labels: labels, dropoutGenerator: &unused)
+    }
+
+    /// The prediction in training mode, drawing the UNet's dropout masks from `dropoutGenerator`.
+    public func callAsFunction(_ x: Tensor, timesteps: [Int], labels: [Int]?,
+                               dropoutGenerator: inout SeededGenerator) -> Tensor {
+        precondition((labels != nil) == (conditioning != .none),
+                     "ConditionalDenoiser: labels \(labels == nil ? "missing" : "given") for conditioning \(conditioning)")
+        switch conditioning {
+        case .none:
+            return unet(x, timesteps: timesteps, dropoutGenerator: &dropoutGenerator)
+        case .class:
+            return unet(x, timesteps: timesteps, classLabels: labels, dropoutGenerator: &dropoutGenerator)
+        case .classTokens:
+            return unet(x, timesteps: timesteps, context: classContext!(labels!), dropoutGenerator: &dropoutGenerator)
+        }
+    }
+
+    /// The sampler's view of the model: unconditional, or conditioned on `labels` (one per sample)
+    /// with classifier-free guidance of `scale` (scale 1 skips the unconditional half).
+    public func denoiser(labels: [Int]?, guidance scale: Double) -> Denoiser {
+        guard let labels, conditioning != .none else { return { x, t in self(x, timesteps: t, labels: nil) } }
+        if scale == 1 { return { x, t in self(x, timesteps: t, labels: labels) } }
+        let doubled = [Int](repeating: nullClass, count: labels.count) + labels
+        return classifierFreeGuidance(scale: scale) { x, t in self(x, timesteps: t, labels: doubled) }
+    }
+
+    /// `architecture` completed for the conditioning: `num_classes` = classes + 1 for `class`
+    /// (set when null), and checks that the other settings fit.
+    static func architecture(_ architecture: UNetArchitecture, for conditioning: ConditioningConfig,
+                             classes: Int) throws -> UNetArchitecture {
+        var resolved = architecture
+        if conditioning.kind != .classTokens, architecture.contextDimension != nil {
+            throw LDMConfigError(key: "model.context_dim", message: "is set, but only class_tokens conditioning "
+                                 + "gives the UNet a context to attend to (set it to null)")
+        }
+        switch conditioning.kind {
+        case .none:
+            guard architecture.numClasses == nil else {
+                throw LDMConfigError(key: "model.num_classes", message: "is set, but conditioning.kind is none")
+            }
+        case .class:
+            guard classes > 0 else { throw LDMConfigError.noClasses }
+            guard architecture.numClasses == nil || architecture.numClasses == classes + 1 else {
+                throw LDMConfigError(key: "model.num_classes", message: "is \(architecture.numClasses!), expected "
+                                     + "\(classes + 1): the dataset's \(classes) classes and the null class (or null)")
+            }
+            resolved.numClasses = classes + 1
+        case .classTokens:
+            guard classes > 0 else { throw LDMConfigError.noClasses }
+            guard architecture.contextDimension != nil else {
+                throw LDMConfigError(key: "model.context_dim", message: "is null, but class_tokens conditioning "
+                                     + "needs the width of the class tokens the UNet attends to")
+            }
+            guard conditioning.classTokens > 0 else {
+                throw LDMConfigError(key: "conditioning.class_tokens", message: "is \(conditioning.classTokens), "
+                                     + "expected at least 1")
+            }
+        }
+        guard (0...1).contains(conditioning.condDropProb) else {
+            throw LDMConfigError(key: "conditioning.cond_drop_prob",
+                                 message: "is \(conditioning.condDropProb), expected a probability in [0, 1]")
+        }
+        return resolved
+    }
+}
+
+/// A setting of an LDM run that cannot work, naming its key.
+public struct LDMConfigError: Error, Equatable, CustomStringConvertible {
+    public let key: String
+    public let message: String
+
+    public init(key: String, message: String) {
+        self.key = key
+        self.message = message
+    }
+
+    public var description: String { "config key '\(key)' \(message)" }
+
+    static let noClasses = LDMConfigError(
+        key: "conditioning.kind", message: "asks for class conditioning, but the dataset has no classes")
+}

@@ -1,0 +1,138 @@
+import Configuration
+import Datasets
+import Evaluation
+import Foundation
+import TensorCore
+
+/// What the `train-ldm` command does, one function per subcommand; the executable only parses
+/// arguments. Messages go to standard output.
+public enum LDMJobs {
+    /// Trains (or resumes) a diffusion model, building the latent cache first when it is missing.
+    /// - Returns: the run folder.
+    @discardableResult
+    public static func train(configFiles: [URL], overrides: [String], resume: URL?, runDirectory: URL?) throws -> URL {
+        let resumed = try resume.map { try CheckpointStore.load($0) }
+        let base = try resumed.map { (yaml: try $0.checkpoint.string("config", file: $0.file.path), source: $0.file.path) }
+        let (config, tree) = try ConfigLoader.load(LDMRunConfig.self, base: base, files: configFiles, overrides: overrides)
+        applyThreads(config.train.threads)
+        let runURL = runDirectory ?? resumed.map { AutoencoderJobs.runFolder(ofCheckpoint: $0.file) }
+            ?? RunFolder.defaultLocation(configName: configFiles.last?.deletingPathExtension().lastPathComponent ?? "ldm")
+        let data = try LDMData.prepare(config)
+        let run = try RunFolder(url: runURL)
+        let yaml = try tree.yaml()
+        try yaml.write(to: run.configFile, atomically: true, encoding: .utf8)
+        let set = data.trainingSet
+        print("train-ldm: \(config.isLatent ? "latent" : "pixel-space") diffusion on \(set.identity.datasetName) "
+              + "(\(set.count) samples of \(set.sampleShape.map(String.init).joined(separator: "×")), scale factor "
+              + "\(String(format: "%.4g", set.scaleFactor))); OpenBLAS \(BLAS.coreName), \(ComputeSettings.threadCount) threads")
+        print("train-ldm: run folder \(run.url.path)")
+        let trainer = try LDMTrainer(config: config, configYAML: yaml, run: run, trainingSet: set,
+                                     firstStage: data.firstStage, resumingFrom: resumed)
+        print("train-ldm: \(trainer.denoiser.parameterCount) parameters; "
+              + (resumed != nil ? "resuming at step \(trainer.step)" : "starting"))
+        Interruption.install()
+        let finished = try trainer.train(progress: ProgressReporter(total: config.train.steps, startStep: trainer.step))
+        print("")
+        guard finished else {
+            print("train-ldm: stopped at step \(trainer.step); resume with: train-ldm --resume \(run.url.path)")
+            return run.url
+        }
+        print("train-ldm: trained \(trainer.step) steps (\(trainer.skippedSteps) skipped); checkpoints in "
+              + "\(run.checkpointsFolder.path), sample grids in \(run.images.path), loss curve \(run.lossCurve.path)")
+        return run.url
+    }
+
+    /// Builds (or continues, or with `rebuild` replaces) the latent cache a configuration trains on.
+    public static func cache(configFiles: [URL], overrides: [String], rebuild: Bool) throws {
+        let config = try ConfigLoader.load(LDMRunConfig.self, files: configFiles, overrides: overrides).config
+        guard config.isLatent else {
+            throw LDMConfigError(key: "first_stage.checkpoint", message: "is null (pixel space), so there is no latent cache to build")
+        }
+        applyThreads(config.train.threads)
+        let data = try LDMData.prepare(config, rebuild: rebuild)
+        print("\ntrain-ldm: latent cache \(data.cacheURL!.path): \(data.trainingSet.count) latents of "
+              + "\(data.trainingSet.sampleShape), scale factor \(data.trainingSet.scaleFactor)")
+    }
+
+    /// What to sample: classes, how many, and the sampler's settings.
+    public struct SampleRequest {
+        /// One class, every class (`count` of each, one grid row per class), or none (unconditional).
+        public enum Classes: Equatable { case none, one(Int), all }
+        public var classes = Classes.none
+        public var count = 8
+        public var steps: Int?
+        public var eta: Double?
+        public var guidance: Double?
+        public var seed: UInt64 = 0
+        /// Sample with the trained weights instead of the EMA weights.
+        public var trainedWeights = false
+
+        public init() {}
+    }
+
+    /// Draws images from a checkpoint and writes `grid.png`, each image as `NNNNNN.png`, and
+    /// `samples.jsonl` ({"file", "class", "class_name", "seed", "guidance", "steps"} per image) to `output`.
+    /// - Returns: the written image files.
+    @discardableResult
+    public static func sample(checkpoint location: URL, request: SampleRequest, output: URL) throws -> [URL] {
+        let model = try TrainedLDM.load(location, averagedWeights: !request.trainedWeights)
+        let labels = try sampleLabels(request, model: model)
+        var settings = model.config.sampling
+        if let steps = request.steps { settings.sampler.steps = steps }
+        if let eta = request.eta { settings.sampler.eta = eta }
+        let guidance = request.guidance ?? settings.guidance
+        let drawing = model.drawing
+        let sampler = try settings.sampler.makeSampler(schedule: drawing.schedule, parameterization: drawing.parameterization)
+        let count = labels?.count ?? request.count
+        let seeds = (0..<count).map { request.seed &+ UInt64($0) }
+        print("train-ldm: \(count) samples from \(model.file.path) (step \(model.step), "
+              + "\(model.usesAveragedWeights ? "EMA" : "trained") weights), \(settings.sampler.kind.rawValue) "
+              + "\(settings.sampler.steps) steps, guidance \(guidance); OpenBLAS \(BLAS.coreName)")
+        let progress = ProgressReporter(total: count)
+        let images = try drawing.images(seeds: seeds, labels: labels, sampler: sampler, guidance: guidance,
+                                        batchSize: settings.batchSize) { progress.update(step: $0) }
+        print("")
+        return try SampleFiles(output: output).write(
+            images, labels: labels, classNames: model.classNames, seeds: seeds, guidance: guidance,
+            steps: settings.sampler.steps, columns: request.classes == .all ? request.count : min(count, 10))
+    }
+
+    /// The label of each requested sample, or nil for an unconditional model.
+    private static func sampleLabels(_ request: SampleRequest, model: TrainedLDM) throws -> [Int]? {
+        let classes = model.drawing.denoiser.classes
+        guard request.count >= 1 else { throw LDMConfigError(key: "--count", message: "is \(request.count), expected at least 1") }
+        switch request.classes {
+        case .none:
+            return classes > 0 ? (0..<request.count).map { $0 % classes } : nil
+        case .one(let label):
+            guard classes > 0 else { throw LDMConfigError(key: "--class", message: "was given, but the model is unconditional") }
+            guard (0..<classes).contains(label) else {
+                throw LDMConfigError(key: "--class", message: "is \(label), expected a class in 0..<\(classes) "
+                                     + "(\(model.classNames.enumerated().map { "\($0) \($1)" }.joined(separator: ", ")))")
+            }
+            return [Int](repeating: label, count: request.count)
+        case .all:
+            guard classes > 0 else { throw LDMConfigError(key: "--classes", message: "was given, but the model is unconditional") }
+            return (0..<classes).flatMap { [Int](repeating: $0, count: request.count) }
+        }
+    }
+
+    /// Measures a checkpoint on its configuration's held-out set (report in RUN/evaluation by default).
+    @discardableResult
+    public static func evaluate(checkpoint location: URL, output: URL?, maxImages: Int?) throws -> EvaluationReport {
+        let model = try TrainedLDM.load(location)
+        var settings = model.config.evaluation
+        if let maxImages { settings.maxImages = maxImages }
+        guard let heldout = try model.config.data.makeDatasets().heldout else {
+            throw LDMConfigError(key: "data.heldout_path", message: "is empty: this run has no held-out set to evaluate on")
+        }
+        let folder = output ?? AutoencoderJobs.runFolder(ofCheckpoint: model.file).appendingPathComponent("evaluation")
+        let total = settings.maxImages > 0 ? min(settings.maxImages, heldout.count) : heldout.count
+        let report = try LDMEvaluation.evaluate(model, on: heldout, config: settings, output: folder,
+                                                progress: ProgressReporter(total: total))
+        print("")
+        print(report.textTable())
+        print("train-ldm: report \(folder.appendingPathComponent("report.json").path)")
+        return report
+    }
+}

@@ -1,0 +1,56 @@
+import Diffusion
+import Foundation
+import TensorCore
+
+/// Draws images from a trained diffusion model: x_T per image from its own seed, the reverse
+/// process with a sampler and classifier-free guidance, then decoding to pixels.
+public struct SampleDrawing {
+    public let denoiser: ConditionalDenoiser
+    public let space: SampleSpace
+    /// The shape of one model sample, [C, h, w].
+    public let sampleShape: [Int]
+    public let schedule: NoiseSchedule
+    public let parameterization: Parameterization
+
+    public init(denoiser: ConditionalDenoiser, space: SampleSpace, sampleShape: [Int], schedule: NoiseSchedule,
+                parameterization: Parameterization) {
+        self.denoiser = denoiser
+        self.space = space
+        self.sampleShape = sampleShape
+        self.schedule = schedule
+        self.parameterization = parameterization
+    }
+
+    /// Images [seeds.count, C, H, W] in [−1, 1], in eval mode and without gradients.
+    ///
+    /// Image i starts from x_T drawn with `SeededGenerator(seed: seeds[i])`, so with a deterministic
+    /// sampler (DDIM η 0) it depends only on its seed, label and settings; the noise of stochastic
+    /// steps comes from a generator seeded with each batch's first seed.
+    /// - Parameters:
+    ///   - labels: the class of each image (nil for an unconditional model).
+    ///   - batchSize: images per sampling run (each UNet call sees twice as many with guidance ≠ 1).
+    public func images(seeds: [UInt64], labels: [Int]?, sampler: any Sampler, guidance: Double, batchSize: Int,
+                       progress: (Int) -> Void = { _ in }) throws -> Tensor {
+        precondition(labels == nil || labels!.count == seeds.count,
+                     "SampleDrawing: \(labels!.count) labels for \(seeds.count) seeds")
+        let wasTraining = denoiser.isTraining
+        denoiser.eval()
+        defer { if wasTraining { denoiser.train() } }
+        var batches: [Tensor] = []
+        for start in stride(from: 0, to: seeds.count, by: max(1, batchSize)) {
+            let range = start..<min(start + max(1, batchSize), seeds.count)
+            let starts = range.map { index -> Tensor in
+                var generator = SeededGenerator(seed: seeds[index])
+                return Tensor.randomNormal([1] + sampleShape, using: &generator)
+            }
+            var stepNoise = SeededGenerator(seed: seeds[range.lowerBound])
+            let samples = try sampler.sample(
+                from: Tensor.concatenate(starts, axis: 0),
+                denoiser: denoiser.denoiser(labels: labels.map { Array($0[range]) }, guidance: guidance),
+                using: &stepNoise)
+            batches.append(space.images(from: samples))
+            progress(range.upperBound)
+        }
+        return Tensor.concatenate(batches, axis: 0)
+    }
+}

@@ -1,0 +1,94 @@
+import Configuration
+import Foundation
+import Training
+import XCTest
+
+/// train-ldm's jobs end to end on tiny runs: train (building the cache), sample, evaluate.
+final class LDMJobsTests: XCTestCase {
+    private var folder: URL!
+
+    override func setUpWithError() throws { folder = try makeTemporaryFolder("ldm-jobs") }
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: folder) }
+
+    /// A config training the tiny class-conditional UNet on a two-class folder, in pixel space or
+    /// on the latents of the first stage at `firstStage`.
+    private func writeConfig(firstStage: URL?) throws -> URL {
+        let images = try writeTwoClassFolder(in: folder)
+        let channels = firstStage == nil ? 1 : 2
+        let config = folder.appendingPathComponent("tiny-ldm.yaml")
+        try """
+        model: {in_channels: \(channels), out_channels: \(channels), model_channels: 32, channel_mult: [1],
+                num_res_blocks: 1, attention_resolutions: [], num_head_channels: 32}
+        diffusion: {timesteps: 100}
+        first_stage: {checkpoint: \(firstStage?.path ?? "null")}
+        cache: {path: \(folder.appendingPathComponent("cache.h5").path), batch_size: 3}
+        conditioning: {kind: class}
+        data: {source: folder, path: \(images.path), heldout_path: \(images.path), channels: 1, image_size: 16}
+        train: {steps: 3, batch_size: 4, log_every: 1, image_every: 3, checkpoint_every: 2}
+        sampling: {sampler: {steps: 2}, preview_steps: 2, preview_per_class: 1, guidance: 2.0}
+        evaluation: {timesteps: 2, batch_size: 3}
+        """.write(to: config, atomically: true, encoding: .utf8)
+        return config
+    }
+
+    private func trainLDM(firstStage: URL?) throws -> URL {
+        try LDMJobs.train(configFiles: [try writeConfig(firstStage: firstStage)], overrides: [], resume: nil,
+                          runDirectory: folder.appendingPathComponent("ldm-run"))
+    }
+
+    func testSampleWritesTheGridTheImagesAndOneJSONLinePerImage() throws {
+        let run = try trainLDM(firstStage: nil)
+        var request = LDMJobs.SampleRequest()
+        (request.classes, request.count, request.steps, request.seed) = (.all, 2, 2, 7)
+        let output = folder.appendingPathComponent("samples")
+        let files = try LDMJobs.sample(checkpoint: run, request: request, output: output)
+        XCTAssertEqual(files.map(\.lastPathComponent), ["000000.png", "000001.png", "000002.png", "000003.png"])
+        XCTAssertTrue(FileManager.default.fileExists(atPath: output.appendingPathComponent("grid.png").path))
+        let lines = try String(contentsOf: output.appendingPathComponent("samples.jsonl"), encoding: .utf8)
+            .split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        XCTAssertEqual(lines.map { $0["file"] as? String }, files.map(\.lastPathComponent))
+        XCTAssertEqual(lines.map { $0["class"] as? Int }, [0, 0, 1, 1])
+        XCTAssertEqual(lines.map { $0["class_name"] as? String }, ["bars", "bars", "stripes", "stripes"])
+        XCTAssertEqual(lines.map { $0["seed"] as? Int }, [7, 8, 9, 10])
+        XCTAssertEqual(lines.map { $0["guidance"] as? Double }, [2, 2, 2, 2])
+        XCTAssertEqual(lines.map { $0["steps"] as? Int }, [2, 2, 2, 2])
+
+        request.classes = .one(5)
+        XCTAssertThrowsError(try LDMJobs.sample(checkpoint: run, request: request, output: output)) { error in
+            XCTAssertEqual("\(error)", "config key '--class' is 5, expected a class in 0..<2 (0 bars, 1 stripes)")
+        }
+    }
+
+    func testLatentRunBuildsTheCacheTrainsSamplesAndEvaluates() throws {
+        let firstStageRun = folder.appendingPathComponent("ae-run")
+        try AutoencoderJobs.train(configFiles: [try writeTinyImageFolderRun(in: folder.appendingPathComponent("ae"))],
+                                  overrides: ["train.steps=2"], resume: nil, runDirectory: firstStageRun)
+        let run = try trainLDM(firstStage: firstStageRun)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent("cache.h5").path))
+        XCTAssertEqual(RunFolder.metricsSteps(run), [1, 2, 3])
+
+        var request = LDMJobs.SampleRequest()
+        (request.classes, request.count, request.steps) = (.one(1), 2, 2)
+        let files = try LDMJobs.sample(checkpoint: run, request: request, output: folder.appendingPathComponent("samples"))
+        XCTAssertEqual(files.count, 2)
+
+        let report = try LDMJobs.evaluate(checkpoint: run, output: nil, maxImages: 5)
+        XCTAssertEqual(report.details["images"], "5")
+        XCTAssertEqual(report.details["weights"], "EMA")
+        XCTAssertEqual(report.metrics.map(\.name), ["diffusion loss", "loss at t=25", "loss at t=75"])
+        XCTAssertTrue(report.metrics.allSatisfy { $0.value.isFinite && $0.value > 0 })
+        let perTimestep = report.metrics.dropFirst().map(\.value)
+        XCTAssertEqual(report.metrics[0].value, perTimestep.reduce(0, +) / 2, accuracy: 1e-9)
+        XCTAssertTrue(FileManager.default.fileExists(
+            atPath: run.appendingPathComponent("evaluation/report.json").path))
+    }
+
+    func testAMissingFirstStageSaysToTrainItFirst() throws {
+        let missing = folder.appendingPathComponent("no-such-run")
+        XCTAssertThrowsError(try trainLDM(firstStage: missing)) { error in
+            XCTAssertEqual((error as? LDMConfigError)?.key, "first_stage.checkpoint")
+            XCTAssertTrue("\(error)".contains("names \(missing.path), where there is no train-ae checkpoint; "
+                                              + "train the first stage first"), "\(error)")
+        }
+    }
+}

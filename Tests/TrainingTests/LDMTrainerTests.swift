@@ -1,0 +1,173 @@
+import Configuration
+import Datasets
+import Foundation
+import Models
+import TensorCore
+import Training
+import XCTest
+
+final class LDMTrainerTests: XCTestCase {
+    private var folder: URL!
+
+    override func setUpWithError() throws { folder = try makeTemporaryFolder("ldm-trainer") }
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: folder) }
+
+    private func trainer(_ config: LDMRunConfig, on set: DiffusionTrainingSet, firstStage: FirstStage? = nil,
+                         run name: String, resuming: (checkpoint: Checkpoint, file: URL)? = nil) throws -> LDMTrainer {
+        try LDMTrainer(config: config, configYAML: try ConfigLoader.yaml(of: config),
+                       run: try RunFolder(url: folder.appendingPathComponent(name)), trainingSet: set,
+                       firstStage: firstStage, resumingFrom: resuming)
+    }
+
+    private func pixels(_ dataset: any ImageDataset = SyntheticImages()) throws -> DiffusionTrainingSet {
+        try DiffusionTrainingSet(images: dataset, transform: "none")
+    }
+
+    /// A cache of the tiny KL first stage's latents (2×16×16) of `count` synthetic images.
+    private func latents(count: Int = 12) throws -> (DiffusionTrainingSet, FirstStage) {
+        let firstStage = tinyFirstStage(.kl)
+        let url = folder.appendingPathComponent("cache-\(count).h5")
+        try LatentCache.build(firstStage: firstStage, dataset: SyntheticImages(count: count), transform: "none", to: url,
+                              batchSize: 4)
+        return (DiffusionTrainingSet(cache: try LatentCache(contentsOf: url), useMean: false), firstStage)
+    }
+
+    /// The mean ε-MSE over the first 8 images at fixed timesteps and noise.
+    private func fixedLoss(_ trainer: LDMTrainer) throws -> Float {
+        let dataset = SyntheticImages()
+        var generator = SeededGenerator(seed: 99)
+        let images = Tensor.concatenate(try (0..<8).map {
+            try dataset.sample(at: $0, generator: &generator).image.unsqueezed(axis: 0)
+        }, axis: 0)
+        let timesteps = (0..<8).map { $0 * 12 + 3 }
+        let noise = Tensor.randomNormal(images.shape, using: &generator)
+        let noisy = trainer.schedule.noised(images, noise: noise, timesteps: timesteps)
+        return withoutGradients {
+            mseLoss(trainer.denoiser(noisy, timesteps: timesteps, labels: (0..<8).map { $0 % 2 }), noise).scalar
+        }
+    }
+
+    func testPixelSpaceTrainingLowersTheLossAndWritesTheRun() throws {
+        var config = tinyLDMConfig()
+        config.train.steps = 30
+        config.train.imageEvery = 30
+        let trainer = try trainer(config, on: try pixels(), run: "pixels")
+        let before = try fixedLoss(trainer)
+        XCTAssertEqual(before, 1, accuracy: 0.3, "the zero-initialised UNet predicts ε̂ = 0")
+        try trainer.train()
+        let after = try fixedLoss(trainer)
+        XCTAssertLessThan(after, 0.7 * before, "30 steps should lower the ε-MSE at fixed noise")
+        let entries = trainer.run.metrics.entries()
+        XCTAssertEqual(entries.count, 30)
+        for key in ["step", "time", "loss", "lr", "grad_norm", "skipped_steps"] {
+            XCTAssertNotNil(entries.first?[key], "metrics.jsonl lacks \(key)")
+        }
+        XCTAssertTrue(entries.allSatisfy { $0["loss"]!.isFinite && $0["skipped_steps"] == 0 })
+        XCTAssertTrue(FileManager.default.fileExists(atPath: trainer.run.imageFile(step: 30).path))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: trainer.run.lossCurve.path))
+    }
+
+    /// N steps, a checkpoint, a restart, M more steps: bit-identical to N + M, on posterior samples
+    /// of a latent cache with class dropout and EMA.
+    func testLatentResumeIsBitExact() throws {
+        let (set, firstStage) = try latents()
+        var config = tinyLDMConfig(channels: 2)
+        config.firstStage.checkpoint = "unused-in-this-test"
+        config.conditioning.condDropProb = 0.5
+        config.model.dropout = 0.1
+        config.train.steps = 5
+        let straight = try trainer(config, on: set, firstStage: firstStage, run: "straight")
+        try straight.train()
+        config.train.steps = 3
+        try trainer(config, on: set, firstStage: firstStage, run: "split").train()
+        config.train.steps = 5
+        let resumed = try trainer(config, on: set, firstStage: firstStage, run: "split",
+                                  resuming: try CheckpointStore.load(folder.appendingPathComponent("split")))
+        XCTAssertEqual(resumed.step, 3)
+        try resumed.train()
+        let a = try straight.makeCheckpoint(), b = try resumed.makeCheckpoint()
+        XCTAssertEqual(a.tensors.keys.sorted(), b.tensors.keys.sorted())
+        for (key, value) in a.tensors { XCTAssertEqual(value.scalars, b.tensors[key]!.scalars, "\(key) differs after resuming") }
+        for key in ["loader", "noise", "dropout", "scale_factor", "data_identity"] {
+            XCTAssertEqual(a.metadata[key], b.metadata[key], key)
+        }
+        XCTAssertEqual(RunFolder.metricsSteps(folder.appendingPathComponent("split")), [1, 2, 3, 4, 5])
+    }
+
+    func testNonFiniteStepsAreSkippedCountedAndStopTheRunAfterK() throws {
+        var config = tinyLDMConfig()
+        config.train.maxBadSteps = 3
+        config.train.steps = 2
+        let poisoned = try pixels(PoisonedImages(firstBad: 0))
+        let skipping = try trainer(config, on: poisoned, run: "skip")
+        let initial = skipping.denoiser.stateDict()
+        try skipping.train()
+        XCTAssertEqual(skipping.skippedSteps, 2)
+        XCTAssertEqual(skipping.run.metrics.entries().last?["skipped_steps"], 2)
+        for (key, value) in skipping.denoiser.stateDict() {
+            XCTAssertEqual(value.scalars, initial[key]!.scalars, "\(key) changed in a skipped step")
+        }
+
+        config.train.steps = 10
+        let stopping = try trainer(config, on: poisoned, run: "stop")
+        XCTAssertThrowsError(try stopping.train()) { error in
+            XCTAssertEqual(error as? LDMTrainingError, .tooManyBadSteps(count: 3, step: 3, run: stopping.run.url.path))
+            XCTAssertTrue("\(error)".contains("NaN or infinite (train.max_bad_steps)"), "\(error)")
+        }
+        XCTAssertEqual(stopping.step, 3)
+    }
+
+    func testResumingOnAnotherCacheIsRefused() throws {
+        let (set, firstStage) = try latents(count: 12)
+        var config = tinyLDMConfig(channels: 2)
+        config.train.steps = 1
+        try trainer(config, on: set, firstStage: firstStage, run: "run").train()
+        let (other, _) = try latents(count: 8)
+        let checkpoint = try CheckpointStore.load(folder.appendingPathComponent("run"))
+        XCTAssertThrowsError(try trainer(config, on: other, firstStage: firstStage, run: "other", resuming: checkpoint)) { error in
+            guard case .foreignData(let file, let what, let detail)? = error as? LDMCheckpointError else {
+                return XCTFail("expected foreignData, got \(error)")
+            }
+            XCTAssertEqual(file, checkpoint.file.path)
+            XCTAssertEqual(what, "dataset")
+            XCTAssertTrue(detail.contains("synthetic (12 images), not synthetic (8 images)"), detail)
+        }
+    }
+
+    func testCheckpointOfAnotherArchitectureIsRefusedNamingTheTensor() throws {
+        var config = tinyLDMConfig()
+        config.train.steps = 1
+        try trainer(config, on: try pixels(), run: "small").train()
+        config.model.modelChannels = 64
+        let checkpoint = try CheckpointStore.load(folder.appendingPathComponent("small"))
+        XCTAssertThrowsError(try trainer(config, on: try pixels(), run: "wide", resuming: checkpoint)) { error in
+            let message = "\(error)"
+            XCTAssertTrue(message.contains(checkpoint.file.path), message)
+            XCTAssertTrue(message.contains("unet.timeEmbed.linear1.weight: checkpoint [128,32], model [256,64]"), message)
+        }
+    }
+
+    func testSettingsThatDoNotFitTheDataAreClearErrors() throws {
+        var config = tinyLDMConfig()
+        config.model.inChannels = 4
+        XCTAssertThrowsError(try trainer(config, on: try pixels(), run: "channels")) { error in
+            XCTAssertEqual("\(error)", "config key 'model.in_channels' is 4, but the images have 1 channels (shape [1, 16, 16])")
+        }
+        config = tinyLDMConfig()
+        config.model.numClasses = 2
+        XCTAssertThrowsError(try trainer(config, on: try pixels(), run: "classes")) { error in
+            XCTAssertEqual(error as? LDMConfigError, LDMConfigError(
+                key: "model.num_classes", message: "is 2, expected 3: the dataset's 2 classes and the null class (or null)"))
+        }
+        config = tinyLDMConfig()
+        config.model.contextDimension = 16
+        XCTAssertThrowsError(try trainer(config, on: try pixels(), run: "context")) { error in
+            XCTAssertEqual((error as? LDMConfigError)?.key, "model.context_dim")
+        }
+        config = tinyLDMConfig()
+        config.conditioning.kind = .class
+        XCTAssertThrowsError(try trainer(config, on: try pixels(CaptionedImages(firstCaptioned: 0)), run: "unlabelled")) { error in
+            XCTAssertEqual("\(error)", "config key 'conditioning.kind' asks for class conditioning, but the dataset has no classes")
+        }
+    }
+}
