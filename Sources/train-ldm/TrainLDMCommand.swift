@@ -17,9 +17,10 @@ struct TrainLDMCommand: ParsableCommand {
               train-ldm --resume checkpoints/fashion-class-f4-20261129-170000
               train-ldm cache --config configs/ldm/fashion-class-f4.yaml [--rebuild]
               train-ldm sample --checkpoint RUN --classes all --count 10 --out samples/
-              train-ldm evaluate --checkpoint RUN
+              train-ldm evaluate --checkpoint RUN [--samples-per-class 100]
+              train-ldm judge --config configs/ldm/fashion-class-f4.yaml
             """,
-        subcommands: [Train.self, Cache.self, Sample.self, Evaluate.self],
+        subcommands: [Train.self, Cache.self, Sample.self, Evaluate.self, Judge.self],
         defaultSubcommand: Train.self)
 }
 
@@ -152,7 +153,13 @@ struct Sample: ParsableCommand {
 
 struct Evaluate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Measure the held-out diffusion loss at fixed timesteps and noise.")
+        abstract: "Measure the held-out diffusion loss at fixed timesteps and noise, and judge class-conditional samples.",
+        discussion: """
+            For a class-conditional model, draws samples of every class with the configured sampler and guidance and
+            reports the share the image judge (a classifier trained on the real training images; trained first when
+            judge.path is missing) assigns to their class, and the Fréchet distance of their judge features to the
+            held-out images' beside the same distance for as many real training images (the floor).
+            """)
 
     @Option(help: ArgumentHelp("A run folder or checkpoint file.", valueName: "run-dir|checkpoint"))
     var checkpoint: String
@@ -160,13 +167,27 @@ struct Evaluate: ParsableCommand {
     @Option(help: ArgumentHelp("Where to write report.json and report.txt (default: RUN/evaluation).", valueName: "dir"))
     var out: String?
 
-    @Option(help: "Evaluate on at most this many held-out images.")
+    @Option(help: "Evaluate the diffusion loss on at most this many held-out images.")
     var maxImages: Int?
+
+    @Option(help: "Samples drawn and judged per class (0: none; default: evaluation.samples_per_class).")
+    var samplesPerClass: Int?
 
     func run() throws {
         try runReportingErrors {
             try LDMJobs.evaluate(checkpoint: URL(fileURLWithPath: checkpoint), output: out.map { URL(fileURLWithPath: $0) },
-                                 maxImages: maxImages)
+                                 maxImages: maxImages, samplesPerClass: samplesPerClass)
         }
+    }
+}
+
+struct Judge: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Train the image judge of a configuration (judge.path), or load it, and print its held-out accuracy.")
+
+    @OptionGroup var config: ConfigOptions
+
+    func run() throws {
+        try runReportingErrors { try LDMJobs.judge(configFiles: config.urls, overrides: config.overrides) }
     }
 }

@@ -26,7 +26,8 @@ final class LDMJobsTests: XCTestCase {
         data: {source: folder, path: \(images.path), heldout_path: \(images.path), channels: 1, image_size: 16}
         train: {steps: 3, batch_size: 4, log_every: 1, image_every: 3, checkpoint_every: 2}
         sampling: {sampler: {steps: 2}, preview_steps: 2, preview_per_class: 1, guidance: 2.0}
-        evaluation: {timesteps: 2, batch_size: 3}
+        evaluation: {timesteps: 2, batch_size: 3, samples_per_class: 3}
+        judge: {path: \(folder.appendingPathComponent("judge.safetensors").path), steps: 4, batch_size: 4, width: 4}
         """.write(to: config, atomically: true, encoding: .utf8)
         return config
     }
@@ -75,12 +76,24 @@ final class LDMJobsTests: XCTestCase {
         let report = try LDMJobs.evaluate(checkpoint: run, output: nil, maxImages: 5)
         XCTAssertEqual(report.details["images"], "5")
         XCTAssertEqual(report.details["weights"], "EMA")
-        XCTAssertEqual(report.metrics.map(\.name), ["diffusion loss", "loss at t=25", "loss at t=75"])
-        XCTAssertTrue(report.metrics.allSatisfy { $0.value.isFinite && $0.value > 0 })
-        let perTimestep = report.metrics.dropFirst().map(\.value)
-        XCTAssertEqual(report.metrics[0].value, perTimestep.reduce(0, +) / 2, accuracy: 1e-9)
-        XCTAssertTrue(FileManager.default.fileExists(
-            atPath: run.appendingPathComponent("evaluation/report.json").path))
+        XCTAssertEqual(report.metrics.map(\.name), [
+            "diffusion loss", "loss at t=25", "loss at t=75", "samples judged", "sampling samples/s",
+            "class accuracy of samples", "judge accuracy on held-out images", "Fréchet distance samples vs held-out",
+            "Fréchet distance train vs held-out (floor)"])
+        let losses = report.metrics.prefix(3).map(\.value)
+        XCTAssertTrue(losses.allSatisfy { $0.isFinite && $0 > 0 })
+        XCTAssertEqual(losses[0], (losses[1] + losses[2]) / 2, accuracy: 1e-9)
+        let judged = Dictionary(uniqueKeysWithValues: report.metrics.dropFirst(3).map { ($0.name, $0.value) })
+        XCTAssertEqual(judged["samples judged"], 6)
+        for name in ["class accuracy of samples", "judge accuracy on held-out images"] {
+            XCTAssertTrue((0...1).contains(judged[name]!), "\(name) \(judged[name]!)")
+        }
+        XCTAssertGreaterThanOrEqual(judged["Fréchet distance samples vs held-out"]!, 0)
+        XCTAssertGreaterThanOrEqual(judged["Fréchet distance train vs held-out (floor)"]!, 0)
+        for file in ["evaluation/report.json", "evaluation/samples.png"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: run.appendingPathComponent(file).path), file)
+        }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent("judge.safetensors").path))
     }
 
     func testAMissingFirstStageSaysToTrainItFirst() throws {

@@ -12,8 +12,10 @@ public enum LDMEvaluation {
     /// `report.json` and `report.txt` to `output`.
     ///
     /// Image i at the k-th timestep is noised with ε drawn from `SeededGenerator(seed: seed + i·K + k)`.
+    /// `sampleMetrics` (the judged samples' quality, `JudgedSamples`) are added to the report.
     public static func evaluate(_ model: TrainedLDM, on dataset: any ImageDataset, config: LDMEvaluationConfig,
-                                output: URL, progress: ProgressReporter? = nil) throws -> EvaluationReport {
+                                output: URL, sampleMetrics: [EvaluationReport.Metric] = [],
+                                progress: ProgressReporter? = nil) throws -> EvaluationReport {
         try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
         let drawing = model.drawing
         let timesteps = evaluationTimesteps(count: config.timesteps, of: drawing.schedule.timestepCount)
@@ -48,7 +50,7 @@ public enum LDMEvaluation {
         }
         var metrics = [EvaluationReport.Metric(name: "diffusion loss", value: sums.reduce(0, +) / Double(done * timesteps.count))]
         metrics += zip(timesteps, sums).map { .init(name: "loss at t=\($0)", value: $1 / Double(done)) }
-        metrics += judgedSampleMetrics(model)
+        metrics += sampleMetrics
         let report = EvaluationReport(
             title: "Held-out diffusion loss on \(dataset.name)",
             details: ["checkpoint": model.file.path, "step": "\(model.step)", "images": "\(done)",
@@ -65,10 +67,4 @@ public enum LDMEvaluation {
         let count = max(1, min(count, total))
         return (0..<count).map { (2 * $0 + 1) * total / (2 * count) }
     }
-
-    /// Where the quality of generated samples is measured against held-out images: the class
-    /// accuracy judged by the project's classifier and the Fréchet distance in its feature space
-    /// (beside the same distance for held-out real images). None yet: the classifier
-    /// (`ImageJudge`) is being added separately.
-    static func judgedSampleMetrics(_ model: TrainedLDM) -> [EvaluationReport.Metric] { [] }
 }

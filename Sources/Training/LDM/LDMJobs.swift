@@ -117,22 +117,61 @@ public enum LDMJobs {
         }
     }
 
-    /// Measures a checkpoint on its configuration's held-out set (report in RUN/evaluation by default).
+    /// Measures a checkpoint on its configuration's held-out set (report in RUN/evaluation by default):
+    /// the held-out diffusion loss and, for a class-conditional model, its samples as the image judge
+    /// sees them (`JudgedSamples`; the judge is trained first when its file is missing).
     @discardableResult
-    public static func evaluate(checkpoint location: URL, output: URL?, maxImages: Int?) throws -> EvaluationReport {
+    public static func evaluate(checkpoint location: URL, output: URL?, maxImages: Int?,
+                                samplesPerClass: Int? = nil) throws -> EvaluationReport {
         let model = try TrainedLDM.load(location)
         var settings = model.config.evaluation
         if let maxImages { settings.maxImages = maxImages }
-        guard let heldout = try model.config.data.makeDatasets().heldout else {
+        if let samplesPerClass { settings.samplesPerClass = samplesPerClass }
+        let datasets = try model.config.data.makeDatasets()
+        guard let heldout = datasets.heldout else {
             throw LDMConfigError(key: "data.heldout_path", message: "is empty: this run has no held-out set to evaluate on")
         }
         let folder = output ?? AutoencoderJobs.runFolder(ofCheckpoint: model.file).appendingPathComponent("evaluation")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        var sampleMetrics: [EvaluationReport.Metric] = []
+        if model.drawing.denoiser.classes > 0 && settings.samplesPerClass > 0 {
+            let judge = try imageJudge(model.config.judge, train: datasets.train, heldOut: heldout).judge
+            sampleMetrics = try JudgedSamples.metrics(model, judge: judge, train: datasets.train, heldOut: heldout,
+                                                      samplesPerClass: settings.samplesPerClass, output: folder)
+        }
         let total = settings.maxImages > 0 ? min(settings.maxImages, heldout.count) : heldout.count
+        print("train-ldm: held-out diffusion loss on \(total) images")
         let report = try LDMEvaluation.evaluate(model, on: heldout, config: settings, output: folder,
-                                                progress: ProgressReporter(total: total))
+                                                sampleMetrics: sampleMetrics, progress: ProgressReporter(total: total))
         print("")
         print(report.textTable())
-        print("train-ldm: report \(folder.appendingPathComponent("report.json").path)")
+        print("train-ldm: report \(folder.appendingPathComponent("report.json").path)"
+              + (sampleMetrics.isEmpty ? "" : ", judged samples \(folder.appendingPathComponent("samples.png").path)"))
         return report
+    }
+
+    /// Trains the image judge a configuration names (or loads it when its file exists) and prints its report.
+    public static func judge(configFiles: [URL], overrides: [String]) throws {
+        let config = try ConfigLoader.load(LDMRunConfig.self, files: configFiles, overrides: overrides).config
+        applyThreads(config.train.threads)
+        let datasets = try config.data.makeDatasets()
+        guard let heldout = datasets.heldout else {
+            throw LDMConfigError(key: "data.heldout_path", message: "is empty: the judge needs a held-out set")
+        }
+        _ = try imageJudge(config.judge, train: datasets.train, heldOut: heldout)
+    }
+
+    /// The judge of `config.path`, trained on `train` first when the file is missing; prints its report.
+    private static func imageJudge(_ config: ImageJudgeConfig, train: any ImageDataset,
+                                   heldOut: any ImageDataset) throws -> (judge: ImageJudge, report: ImageJudgeReport) {
+        let exists = FileManager.default.fileExists(atPath: config.path)
+        print("train-ldm: image judge \(config.path)" + (exists ? "" : ": training it on \(train.name) (\(config.steps) steps)"))
+        let result = try loadOrTrainImageJudge(train: train, heldOut: heldOut, config: config,
+                                               progress: exists ? nil : ProgressReporter(total: config.steps))
+        if !exists { print("") }
+        let report = result.report
+        print("train-ldm: judge accuracy on \(report.heldOutImages) held-out images \(String(format: "%.2f", 100 * report.heldOutAccuracy)) %, "
+              + "Fréchet floor \(String(format: "%.4g", report.frechetFloor)), trained \(report.steps) steps in \(Int(report.trainingSeconds)) s")
+        return result
     }
 }

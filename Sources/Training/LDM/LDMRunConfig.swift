@@ -18,6 +18,8 @@ public struct LDMRunConfig: Configuration, Equatable {
     public var train = TrainingConfig.latentDiffusionDefaults
     public var sampling = LDMSamplingConfig()
     public var evaluation = LDMEvaluationConfig()
+    /// The classifier that judges class-conditional samples (trained on first use).
+    public var judge = ImageJudgeConfig()
 
     public init() {}
 
@@ -126,6 +128,8 @@ public struct LDMEvaluationConfig: Codable, Equatable {
     /// Seeds the evaluation's noise, so every evaluation sees the same.
     public var seed: UInt64 = 1234
     public var batchSize = 100
+    /// Samples drawn per class and judged by the image judge (class-conditional models; 0: none).
+    public var samplesPerClass = 100
 
     public init() {}
 }
