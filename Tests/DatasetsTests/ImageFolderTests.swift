@@ -100,6 +100,18 @@ final class ImageFolderTests: XCTestCase {
         XCTAssertNil(try dataset.sample(at: 1, generator: &generator).caption)
     }
 
+    /// One-character folder names (Foundation's deletingLastPathComponent traps on them on Linux).
+    func testOneCharacterClassFoldersAndFileNames() throws {
+        let folder = try TemporaryFolder()
+        try folder.writePNG(plainImage(value: 1), at: "a/x.png")
+        try folder.writePNG(plainImage(value: 2), at: "b/y.png")
+        try folder.write("a y", at: "b/y.txt")
+        var generator = SeededGenerator(seed: 0)
+        let dataset = try ImageFolderDataset(folder: folder.url, channels: 1)
+        XCTAssertEqual(dataset.classNames, ["a", "b"])
+        XCTAssertEqual(try dataset.sample(at: 1, generator: &generator).caption, "a y")
+    }
+
     func testBadMetadataLinesAreClearErrors() throws {
         let cases = [
             ("not json\n", "line 1: not a JSON object"),

@@ -28,12 +28,18 @@ enum Captions {
     private static func foldersHolding(_ files: [String]) -> [String] {
         var folders: Set<String> = [""]
         for file in files {
-            var folder = (file as NSString).deletingLastPathComponent
+            var folder = parentFolder(of: file)
             while !folder.isEmpty && folders.insert(folder).inserted {
-                folder = (folder as NSString).deletingLastPathComponent
+                folder = parentFolder(of: folder)
             }
         }
         return folders.sorted()
+    }
+
+    /// "a/b/c.png" → "a/b", "c.png" → "". Not NSString's deletingLastPathComponent: on Linux it traps
+    /// on paths with a one-character component (swift-corelibs-foundation, Swift 6.3).
+    private static func parentFolder(of path: String) -> String {
+        path.lastIndex(of: "/").map { String(path[..<$0]) } ?? ""
     }
 
     /// The captions one metadata file gives, keyed by image path relative to the root.
