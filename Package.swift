@@ -8,8 +8,10 @@ import PackageDescription
 /// The numeric kernels are compiled for the CPU that builds them (the package is always built from
 /// source where it runs): AVX2/AVX-512 lets LLVM vectorise exp, sigmoid, SiLU and Adam 8–16 wide
 /// instead of SSE2's 4. Swift never contracts a·b + c into an FMA on its own; only the sums written
-/// with swift-numerics' `Relaxed` operations become FMAs, which moves their last bits.
-let nativeCode: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "native"])]
+/// with swift-numerics' `Relaxed` operations become FMAs, which moves their last bits. `-fno-math-errno`
+/// lets √ become one vector instruction (Adam's update): with errno, every √ keeps a libm fallback call
+/// for negative inputs, which stops vectorisation. Nothing here reads errno.
+let nativeCode: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "native", "-Xcc", "-fno-math-errno"])]
 
 let package = Package(
     name: "swift-ldm",
