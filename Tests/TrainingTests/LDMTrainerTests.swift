@@ -67,6 +67,20 @@ final class LDMTrainerTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: trainer.run.lossCurve.path))
     }
 
+    /// `train.max_minutes` stops a run before its steps, with a checkpoint and a sample grid.
+    func testMaxMinutesStopsTheRunEarly() throws {
+        var config = tinyLDMConfig()
+        config.train.steps = 1_000_000
+        config.train.maxMinutes = 0.02
+        let trainer = try trainer(config, on: try pixels(), run: "timed")
+        XCTAssertTrue(try trainer.train())
+        XCTAssertTrue(trainer.isOutOfTime)
+        XCTAssertGreaterThan(trainer.step, 0)
+        XCTAssertLessThan(trainer.step, 1_000_000)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: trainer.run.imageFile(step: trainer.step).path))
+        XCTAssertEqual(try CheckpointStore.load(trainer.run.url).checkpoint.string("step", file: "last"), "\(trainer.step)")
+    }
+
     /// N steps, a checkpoint, a restart, M more steps: bit-identical to N + M, on posterior samples
     /// of a latent cache with class dropout and EMA.
     func testLatentResumeIsBitExact() throws {

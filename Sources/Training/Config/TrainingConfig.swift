@@ -4,6 +4,10 @@ public struct TrainingConfig: Codable, Equatable {
 
     /// Optimiser steps to train for (a resumed run continues up to this).
     public var steps = 2000
+    /// When > 0, also stop once the run's clock (continued across resumes) passes this many minutes:
+    /// two models compared at equal wall-clock time (`train-ldm`; the learning-rate schedule still
+    /// spans `steps`).
+    public var maxMinutes: Double = 0
     public var batchSize = 32
     public var learningRate: Float = 1e-3
     /// Adam's (β1, β2); the autoencoders use (0.5, 0.9) as CompVis.

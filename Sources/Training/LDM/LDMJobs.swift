@@ -37,7 +37,8 @@ public enum LDMJobs {
             print("train-ldm: stopped at step \(trainer.step); resume with: train-ldm --resume \(run.url.path)")
             return run.url
         }
-        print("train-ldm: trained \(trainer.step) steps (\(trainer.skippedSteps) skipped); checkpoints in "
+        print("train-ldm: trained \(trainer.step) steps (\(trainer.skippedSteps) skipped)"
+              + (trainer.isOutOfTime ? ", stopped by train.max_minutes = \(config.train.maxMinutes)" : "") + "; checkpoints in "
               + "\(run.checkpointsFolder.path), sample grids in \(run.images.path), loss curve \(run.lossCurve.path)")
         return run.url
     }

@@ -68,8 +68,9 @@ public final class LDMTrainer {
         if let (checkpoint, file) = resumed { try restore(checkpoint, file: file) }
     }
 
-    /// Trains until `config.train.steps` (or an interruption), then writes a final checkpoint.
-    /// - Returns: true when all steps are done, false when stopped early by Ctrl-C/SIGTERM.
+    /// Trains until `config.train.steps` or `config.train.max_minutes` (or an interruption), then
+    /// writes a final checkpoint.
+    /// - Returns: true when the steps or the minutes are done, false when stopped early by Ctrl-C/SIGTERM.
     /// - Throws: `LDMTrainingError.tooManyBadSteps` after `max_bad_steps` non-finite steps in a row
     ///   (after writing a checkpoint of the last good state).
     @discardableResult
@@ -77,7 +78,7 @@ public final class LDMTrainer {
         let settings = config.train
         let learningRates = learningRateSchedule(settings)
         try run.metrics.truncate(after: step)
-        while step < settings.steps {
+        while step < settings.steps && !isOutOfTime {
             if Interruption.isRequested { break }
             optimizer.learningRate = learningRates.learningRate(atStep: step)
             let metrics = try trainingStep()
@@ -91,9 +92,13 @@ public final class LDMTrainer {
             if step % settings.imageEvery == 0 || step == settings.steps { try writeSampleGrid() }
             if step % settings.checkpointEvery == 0 { try saveCheckpoint() }
         }
+        if isOutOfTime && step % settings.imageEvery != 0 { try writeSampleGrid() }
         try saveCheckpoint()
-        return step >= settings.steps
+        return step >= settings.steps || isOutOfTime
     }
+
+    /// Whether the run has used up `train.max_minutes`.
+    public var isOutOfTime: Bool { config.train.maxMinutes > 0 && clock.seconds >= config.train.maxMinutes * 60 }
 
     /// One optimisation step, or a skipped one when the loss or the gradient is not finite.
     private func trainingStep() throws -> (loss: Float, gradientNorm: Float) {
