@@ -20,13 +20,17 @@ test: setup
 	$(SWIFT) build -c release --build-tests
 	$(SWIFT) test -c release --skip-build --disable-swift-testing
 
+# A run folder that already holds a run is resumed (a finished one just re-evaluates or re-samples).
+AE_RUN := checkpoints/fashion-kl-f4
+LDM_RUN := checkpoints/fashion-class-f4
+run_or_resume = $(if $(wildcard $(2)/checkpoints/last.safetensors),--resume $(2),--config $(1) --run-dir $(2))
+
 demo: setup
 	$(SWIFT) build -c release --product train-ae
 	$(SWIFT) build -c release --product train-ldm
-	.build/release/train-ae --config configs/autoencoder/fashion-kl-f4.yaml --run-dir checkpoints/fashion-kl-f4
-	.build/release/train-ldm --config configs/ldm/fashion-class-f4.yaml --run-dir checkpoints/fashion-class-f4
-	.build/release/train-ldm sample --checkpoint checkpoints/fashion-class-f4 --classes all --count 10 \
-		--out checkpoints/fashion-class-f4/samples
+	.build/release/train-ae $(call run_or_resume,configs/autoencoder/fashion-kl-f4.yaml,$(AE_RUN))
+	.build/release/train-ldm $(call run_or_resume,configs/ldm/fashion-class-f4.yaml,$(LDM_RUN))
+	.build/release/train-ldm sample --checkpoint $(LDM_RUN) --classes all --count 10 --out $(LDM_RUN)/samples
 
 bench: setup
 	$(SWIFT) run -c release ldm-bench $(if $(CASE),--case $(CASE))

@@ -26,6 +26,12 @@ final class AutoencoderJobsTests: XCTestCase {
         XCTAssertTrue(report[metric: "PSNR"]!.isFinite)
         XCTAssertTrue(try String(contentsOf: run.appendingPathComponent("config.yaml"), encoding: .utf8).contains("seed: 3"))
         XCTAssertEqual(RunFolder.metricsSteps(run), [1, 2, 3, 4])
+
+        // A second new run there would overwrite the first one's checkpoints: refused, saying what to do.
+        XCTAssertThrowsError(try AutoencoderJobs.train(configFiles: [config], overrides: [], resume: nil, runDirectory: run)) {
+            XCTAssertEqual($0 as? RunFolderError, .holdsARun(path: run.path))
+            XCTAssertTrue("\($0)".contains("continue it with --resume \(run.path)"), "\($0)")
+        }
     }
 
     func testEvaluateAndReconstructFromACheckpoint() throws {

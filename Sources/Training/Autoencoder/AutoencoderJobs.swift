@@ -19,7 +19,7 @@ public enum AutoencoderJobs {
         applyThreads(config.train.threads)
         let runURL = runDirectory ?? resumed.map { runFolder(ofCheckpoint: $0.file) }
             ?? RunFolder.defaultLocation(configName: configFiles.last?.deletingPathExtension().lastPathComponent ?? "autoencoder")
-        let run = try RunFolder(url: runURL)
+        let run = resumed == nil ? try RunFolder.forNewRun(at: runURL) : try RunFolder(url: runURL)
         let yaml = try tree.yaml()
         try yaml.write(to: run.configFile, atomically: true, encoding: .utf8)
         let (trainingData, heldout) = try config.data.makeDatasets()

@@ -17,8 +17,8 @@ public enum LDMJobs {
         applyThreads(config.train.threads)
         let runURL = runDirectory ?? resumed.map { AutoencoderJobs.runFolder(ofCheckpoint: $0.file) }
             ?? RunFolder.defaultLocation(configName: configFiles.last?.deletingPathExtension().lastPathComponent ?? "ldm")
+        let run = resumed == nil ? try RunFolder.forNewRun(at: runURL) : try RunFolder(url: runURL)
         let data = try LDMData.prepare(config)
-        let run = try RunFolder(url: runURL)
         let yaml = try tree.yaml()
         try yaml.write(to: run.configFile, atomically: true, encoding: .utf8)
         let set = data.trainingSet

@@ -10,6 +10,15 @@ public struct RunFolder {
         try FileManager.default.createDirectory(at: images, withIntermediateDirectories: true)
     }
 
+    /// The folder for a new run at `url`, refused when it already holds a run's checkpoints: starting
+    /// afresh there would overwrite them.
+    public static func forNewRun(at url: URL) throws -> RunFolder {
+        let folder = try RunFolder(url: url)
+        let last = folder.checkpointsFolder.appendingPathComponent("last.safetensors")
+        if FileManager.default.fileExists(atPath: last.path) { throw RunFolderError.holdsARun(path: url.path) }
+        return folder
+    }
+
     /// `checkpoints/<name>-<yyyyMMdd-HHmmss>` under the current folder: the default for a new run.
     public static func defaultLocation(configName: String, date: Date = Date()) -> URL {
         let formatter = DateFormatter()
@@ -28,5 +37,18 @@ public struct RunFolder {
     /// The picture file for `step`, e.g. `images/step-0000500.png`.
     public func imageFile(step: Int, name: String = "step") -> URL {
         images.appendingPathComponent(String(format: "%@-%07d.png", name, step))
+    }
+}
+
+/// Why a run folder cannot be used.
+public enum RunFolderError: Error, Equatable, CustomStringConvertible {
+    case holdsARun(path: String)
+
+    public var description: String {
+        switch self {
+        case let .holdsARun(path):
+            "\(path) already holds a run (checkpoints/last.safetensors); continue it with --resume \(path), "
+                + "or choose another --run-dir"
+        }
     }
 }
