@@ -116,14 +116,7 @@ public final class AutoencoderTrainer {
     private func restore(_ checkpoint: Checkpoint, file: URL) throws {
         try checkpoint.checkKind(firstStage.kindName, file: file.path)
         try checkpoint.loadWeights(into: firstStage.module, file: file.path)
-        do {
-            try optimizer.loadState(checkpoint.section("optimizer"))
-            if let ema { try ema.loadState(checkpoint.section("ema")) }
-        } catch {
-            throw CheckpointError.mismatchedModel(file: file.path, reason: "\(error)")
-        }
-        step = Int(try checkpoint.string("step", file: file.path)) ?? 0
-        clock.offset = Double(checkpoint.metadata["seconds"] ?? "") ?? 0
+        step = try checkpoint.restoreTrainingState(optimizer: optimizer, ema: ema, clock: &clock, file: file.path)
         noise = SeededGenerator(state: try checkpoint.json("noise", as: [UInt64].self, file: file.path))
     }
 

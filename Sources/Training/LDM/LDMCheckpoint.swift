@@ -36,14 +36,7 @@ extension LDMTrainer {
             throw LDMCheckpointError.foreignData(file: file.path, what: what, detail: detail)
         }
         try checkpoint.loadWeights(into: denoiser, file: file.path)
-        do {
-            try optimizer.loadState(checkpoint.section("optimizer"))
-            if let ema { try ema.loadState(checkpoint.section("ema")) }
-        } catch {
-            throw CheckpointError.mismatchedModel(file: file.path, reason: "\(error)")
-        }
-        step = Int(try checkpoint.string("step", file: file.path)) ?? 0
-        clock.offset = Double(checkpoint.metadata["seconds"] ?? "") ?? 0
+        step = try checkpoint.restoreTrainingState(optimizer: optimizer, ema: ema, clock: &clock, file: file.path)
         noise = SeededGenerator(state: try checkpoint.json("noise", as: [UInt64].self, file: file.path))
         dropout = SeededGenerator(state: try checkpoint.json("dropout", as: [UInt64].self, file: file.path))
         let badSteps = try checkpoint.json("bad_steps", as: [Int].self, file: file.path)
