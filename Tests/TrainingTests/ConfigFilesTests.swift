@@ -41,8 +41,11 @@ final class ConfigFilesTests: XCTestCase {
     func testTheDemoConfigIsTheIssuesReferenceShape() throws {
         let config = try ConfigLoader.load(AutoencoderRunConfig.self,
                                            files: [configFolder.appendingPathComponent("fashion-kl-f4.yaml")]).config
-        XCTAssertEqual(config.model.architecture.latentShape(height: 32, width: 32), [4, 8, 8])
-        XCTAssertEqual(config.train.betas, [0.5, 0.9])
+        let architecture = config.model.architecture
+        XCTAssertEqual(architecture.latentShape(height: 32, width: 32), [4, 8, 8])
+        // ch 32, ch_mult [1, 2, 2], one res block, z 4: the issue's reference model (its recipe is ours).
+        XCTAssertEqual([architecture.channels, architecture.residualBlocks, architecture.zChannels], [32, 1, 4])
+        XCTAssertEqual(architecture.channelMultipliers, [1, 2, 2])
         XCTAssertEqual(config.evaluation.measureRegion, [2, 2, 28, 28])
     }
 }
