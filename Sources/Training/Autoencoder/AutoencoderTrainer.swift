@@ -98,15 +98,8 @@ public final class AutoencoderTrainer {
 
     /// Everything needed to resume: weights, EMA, optimizer, step, data position, generator, config.
     public func makeCheckpoint() throws -> Checkpoint {
-        var checkpoint = Checkpoint()
-        checkpoint.store("model", firstStage.module.stateDict())
-        checkpoint.store("optimizer", optimizer.stateTensors())
-        if let ema { checkpoint.store("ema", ema.stateTensors()) }
-        checkpoint.metadata["format"] = Checkpoint.format
-        checkpoint.metadata["kind"] = firstStage.kindName
-        checkpoint.metadata["step"] = "\(step)"
-        checkpoint.metadata["seconds"] = "\(clock.seconds)"
-        checkpoint.metadata["config"] = configYAML
+        var checkpoint = Checkpoint.training(kind: firstStage.kindName, model: firstStage.module, optimizer: optimizer,
+                                             ema: ema, step: step, seconds: clock.seconds, configYAML: configYAML)
         try checkpoint.storeJSON("architecture", config.model.architecture)
         try checkpoint.storeJSON("loader", loader.state)
         try checkpoint.storeJSON("noise", noise.state)

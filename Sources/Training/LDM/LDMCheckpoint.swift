@@ -11,15 +11,8 @@ extension LDMTrainer {
     /// Weights, EMA, optimizer, step, data position, generators, configuration, scale factor and the
     /// identity of the training data.
     public func makeCheckpoint() throws -> Checkpoint {
-        var checkpoint = Checkpoint()
-        checkpoint.store("model", denoiser.stateDict())
-        checkpoint.store("optimizer", optimizer.stateTensors())
-        if let ema { checkpoint.store("ema", ema.stateTensors()) }
-        checkpoint.metadata["format"] = Checkpoint.format
-        checkpoint.metadata["kind"] = Self.checkpointKind
-        checkpoint.metadata["step"] = "\(step)"
-        checkpoint.metadata["seconds"] = "\(clock.seconds)"
-        checkpoint.metadata["config"] = configYAML
+        var checkpoint = Checkpoint.training(kind: Self.checkpointKind, model: denoiser, optimizer: optimizer, ema: ema,
+                                             step: step, seconds: clock.seconds, configYAML: configYAML)
         try checkpoint.storeJSON("architecture", denoiser.architecture)
         try checkpoint.storeJSON("loader", loader.state)
         try checkpoint.storeJSON("noise", noise.state)

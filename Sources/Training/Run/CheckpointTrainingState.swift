@@ -1,6 +1,24 @@
+import NN
 import Optimizers
 
 extension Checkpoint {
+    /// A checkpoint of a training run as both trainers write it: the model's weights, the optimizer's
+    /// state, the moving average (when the run keeps one), and the format, kind, step, elapsed
+    /// seconds and configuration; each trainer adds its own data position and generators.
+    static func training(kind: String, model: Module, optimizer: any Optimizer, ema: ExponentialMovingAverage?,
+                         step: Int, seconds: Double, configYAML: String) -> Checkpoint {
+        var checkpoint = Checkpoint()
+        checkpoint.store("model", model.stateDict())
+        checkpoint.store("optimizer", optimizer.stateTensors())
+        if let ema { checkpoint.store("ema", ema.stateTensors()) }
+        checkpoint.metadata["format"] = Checkpoint.format
+        checkpoint.metadata["kind"] = kind
+        checkpoint.metadata["step"] = "\(step)"
+        checkpoint.metadata["seconds"] = "\(seconds)"
+        checkpoint.metadata["config"] = configYAML
+        return checkpoint
+    }
+
     /// Restores the optimizer's state, the moving average (when the run keeps one), the step and the
     /// run clock's elapsed time, as both trainers write them.
     /// - Returns: the step.
