@@ -23,6 +23,13 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Timed steps (default: the case's own, as in torch_ref.py's suite).")
     var steps: Int?
 
+    @Option(help: "Samples per step instead of each case's own batch (sgemm ignores it).")
+    var batch: Int?
+
+    @Option(help: ArgumentHelp("Image side in pixels (default 64, BENCH.md's).",
+                               discussion: "The latent cases run on its f = 4 latents, the conv case on half of it."))
+    var imageSize: Int = BenchSize.standard.imageSize
+
     @Flag(help: "List the cases and exit.")
     var list = false
 
@@ -35,13 +42,19 @@ struct BenchCommand: ParsableCommand {
         for name in names where BenchmarkRegistry.factories[name] == nil {
             throw ValidationError("unknown case '\(name)'; known: \(BenchmarkRegistry.names.joined(separator: ", "))")
         }
+        if let batch, batch < 1 { throw ValidationError("--batch is \(batch), expected at least 1") }
+        guard imageSize >= 16, imageSize % 16 == 0 else {
+            throw ValidationError("--image-size is \(imageSize), expected a multiple of 16 (the pixel UNet downsamples 8×)")
+        }
+        let size = BenchSize(batch: batch, imageSize: imageSize)
         ComputeSettings.threadCount = threads
         FileHandle.standardError.write(Data("ldm-bench: OpenBLAS kernel \(BLAS.coreName), \(threads) threads\n".utf8))
         for name in names {
-            for record in BenchmarkRegistry.factories[name]!().run(warmup: warmup, steps: steps) {
+            for record in BenchmarkRegistry.factories[name]!(size).run(warmup: warmup, steps: steps) {
                 var fields = record
                 fields["threads"] = threads
                 fields["blas_core"] = BLAS.coreName
+                fields["image_size"] = imageSize
                 print(JSONLine.encode(fields))
             }
         }

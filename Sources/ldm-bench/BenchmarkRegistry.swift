@@ -1,6 +1,6 @@
 /// Every benchmark case by its name in ../shared/bench/torch_ref.py. Add a case by adding a line.
 enum BenchmarkRegistry {
-    static let factories: [String: () -> BenchmarkCase] = [
+    static let factories: [String: (BenchSize) -> BenchmarkCase] = [
         "sgemm": sgemmCase,
         "ae-kl-step": autoencoderStepCase,
         "ae-kl-encode": autoencoderEncodeCase,

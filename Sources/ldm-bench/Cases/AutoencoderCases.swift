@@ -4,30 +4,32 @@ import Optimizers
 import TensorCore
 
 /// torch_ref.py's AE_CONFIG: AutoencoderKL f = 4 on 3×64×64, ch 64, ch_mult [1, 2, 2], one res block, z 4.
-private var benchmarkAutoencoder: AutoencoderArchitecture {
+private func benchmarkAutoencoder(imageSize: Int) -> AutoencoderArchitecture {
     var a = AutoencoderArchitecture()
     a.channels = 64
     a.channelMultipliers = [1, 2, 2]
     a.residualBlocks = 1
     a.inChannels = 3
     a.outChannels = 3
-    a.resolution = 64
+    a.resolution = imageSize
     a.zChannels = 4
     a.embedDimension = 4
     return a
 }
 
 /// `ae-kl-step`: one training step of the KL autoencoder, batch 4, L1 + 1e-6·KL, Adam 1e-4
-/// (torch_ref.py `case_ae_kl_step`). FLOPs as torch's FlopCounterMode counts them (BENCH.md).
-func autoencoderStepCase() -> BenchmarkCase {
+/// (torch_ref.py `case_ae_kl_step`). FLOPs as torch's FlopCounterMode counts them (BENCH.md), at
+/// BENCH.md's resolution only (the mid-block attention does not scale with the pixels).
+func autoencoderStepCase(_ size: BenchSize) -> BenchmarkCase {
     var generator = SeededGenerator(seed: 0)
-    let model = AutoencoderKL(benchmarkAutoencoder, generator: &generator)
+    let model = AutoencoderKL(benchmarkAutoencoder(imageSize: size.imageSize), generator: &generator)
     let parameters = model.namedParameters()
     let optimizer = Adam(parameters: parameters, learningRate: 1e-4)
-    let batch = 4
-    let x = Tensor.randomUniform([batch, 3, 64, 64], low: -1, high: 1, using: &generator)
+    let batch = size.batch(default: 4)
+    let x = Tensor.randomUniform([batch, 3, size.imageSize, size.imageSize], low: -1, high: 1, using: &generator)
     var noise = generator.split()
-    let step = TimedStep(name: "ae-kl-step", batch: batch, parameterCount: model.parameterCount, flopsPerStep: 80.9e9,
+    let step = TimedStep(name: "ae-kl-step", batch: batch, parameterCount: model.parameterCount,
+                         flopsPerStep: size.hasStandardResolution ? 80.9e9 * Double(batch) / 4 : nil,
                          extra: ["flops_source": "torch FlopCounterMode (BENCH.md)"], defaultSteps: 12) {
         let (reconstruction, posterior) = model(x, samplePosterior: true, generator: &noise)
         let loss = (x - reconstruction).abs().mean() + 1e-6 * posterior.klDivergence().sum() / Float(batch)
@@ -37,16 +39,16 @@ func autoencoderStepCase() -> BenchmarkCase {
 }
 
 /// `ae-kl-encode`: the encoder alone (posterior mode), no gradients, batch 16 (torch_ref.py `case_ae_kl_encode`).
-func autoencoderEncodeCase() -> BenchmarkCase {
+func autoencoderEncodeCase(_ size: BenchSize) -> BenchmarkCase {
     var generator = SeededGenerator(seed: 0)
-    let model = AutoencoderKL(benchmarkAutoencoder, generator: &generator)
+    let model = AutoencoderKL(benchmarkAutoencoder(imageSize: size.imageSize), generator: &generator)
     model.eval()
-    let batch = 16
-    let x = Tensor.randomUniform([batch, 3, 64, 64], low: -1, high: 1, using: &generator)
+    let batch = size.batch(default: 16)
+    let x = Tensor.randomUniform([batch, 3, size.imageSize, size.imageSize], low: -1, high: 1, using: &generator)
     let encoderParameters = model.namedParameters().filter { $0.key.hasPrefix("encoder.") || $0.key.hasPrefix("quantConv.") }
     let step = TimedStep(name: "ae-kl-encode", batch: batch,
                          parameterCount: encoderParameters.reduce(0) { $0 + $1.parameter.wrappedValue.count },
-                         flopsPerStep: 28.2e9, extra: ["flops_source": "torch FlopCounterMode (BENCH.md)"],
+                         flopsPerStep: size.hasStandardResolution ? 28.2e9 * Double(batch) / 16 : nil, extra: ["flops_source": "torch FlopCounterMode (BENCH.md)"],
                          defaultSteps: 20) {
         _ = withoutGradients { model.encode(x).mean }
     }

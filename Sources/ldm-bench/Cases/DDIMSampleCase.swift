@@ -6,8 +6,9 @@ import TensorCore
 /// `ddim-sample`: 50 DDIM steps (η 0) with classifier-free guidance for 8 latents of 4×16×16, each
 /// UNet call on the doubled batch of 16 (unconditional context of zeros, then the class tokens), as
 /// torch_ref.py's `case_ddim_sample` (UNET_LATENT_CONFIG, β from 0.0015 to 0.0155).
-func ddimSampleCase() -> BenchmarkCase {
-    let (batch, classes, tokens, steps, scale) = (8, 10, 8, 50, 3.0)
+func ddimSampleCase(_ size: BenchSize) -> BenchmarkCase {
+    let (batch, classes, tokens, steps, scale) = (size.batch(default: 8), 10, 8, 50, 3.0)
+    let side = size.latentSize
     var generator = SeededGenerator(seed: 0)
     let architecture = benchmarkUNet(pixel: false)
     let unet = try! UNetModel(architecture, generator: &generator)  // a fixed, valid architecture
@@ -29,13 +30,13 @@ func ddimSampleCase() -> BenchmarkCase {
             let context = Tensor.concatenate([Tensor.zeros(conditional.shape), conditional], axis: 0)
             let guided = classifierFreeGuidance(scale: scale) { x, t in unet(x, timesteps: t, context: context) }
             // The guided denoiser never throws.
-            _ = try! sampler.sample(shape: [batch, 4, 16, 16], denoiser: guided, using: &generator)
+            _ = try! sampler.sample(shape: [batch, 4, side, side], denoiser: guided, using: &generator)
         }
     }
     let flops = UNetFlops(architecture: architecture, batch: 2 * batch, contextTokens: tokens)
     return BenchmarkCase(steps: [TimedStep(
         name: "ddim-sample", batch: batch, parameterCount: unet.parameterCount + classContext.parameterCount,
-        flopsPerStep: Double(sampler.timesteps.count) * flops.forward(height: 16, width: 16),
+        flopsPerStep: Double(sampler.timesteps.count) * flops.forward(height: side, width: side),
         extra: ["ddim_steps": steps, "cfg_scale": scale, "unet_batch": 2 * batch,
                 "flops_source": "analytic (conv, linear and attention products, as torch's FlopCounterMode)"],
         defaultSteps: 10, step: step)])

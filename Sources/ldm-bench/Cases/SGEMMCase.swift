@@ -1,7 +1,8 @@
 import TensorCore
 
 /// `sgemm`: C = A·B for square 1024² and 2048² float32 matrices, as torch_ref.py's `case_sgemm`.
-func sgemmCase() -> BenchmarkCase {
+/// Matrix sizes are fixed: `--batch` and `--image-size` do not apply.
+func sgemmCase(_ size: BenchSize) -> BenchmarkCase {
     var generator = SeededGenerator(seed: 0)
     let steps = [1024, 2048].map { n -> TimedStep in
         let a = Tensor.randomNormal([n, n], using: &generator)

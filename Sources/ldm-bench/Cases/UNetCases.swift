@@ -7,15 +7,17 @@ import TensorCore
 
 /// `unet-step`: one training step of the latent UNet on 4×16×16 latents, as torch_ref.py's
 /// `case_unet_step` (UNET_LATENT_CONFIG).
-func unetStepCase() -> BenchmarkCase {
-    unetTrainingCase(name: "unet-step", architecture: benchmarkUNet(pixel: false), sampleShape: [4, 16, 16],
+func unetStepCase(_ size: BenchSize) -> BenchmarkCase {
+    unetTrainingCase(name: "unet-step", architecture: benchmarkUNet(pixel: false),
+                     sampleShape: [4, size.latentSize, size.latentSize], batch: size.batch(default: 8),
                      defaultSteps: 15)
 }
 
 /// `unet-pixel-step`: the same UNet in pixel space on 3×64×64 images, one level deeper, as
 /// torch_ref.py's `case_unet_pixel_step` (UNET_PIXEL_CONFIG).
-func unetPixelStepCase() -> BenchmarkCase {
-    unetTrainingCase(name: "unet-pixel-step", architecture: benchmarkUNet(pixel: true), sampleShape: [3, 64, 64],
+func unetPixelStepCase(_ size: BenchSize) -> BenchmarkCase {
+    unetTrainingCase(name: "unet-pixel-step", architecture: benchmarkUNet(pixel: true),
+                     sampleShape: [3, size.imageSize, size.imageSize], batch: size.batch(default: 8),
                      defaultSteps: 10)
 }
 
@@ -31,12 +33,12 @@ func benchmarkUNet(pixel: Bool) -> UNetArchitecture {
     return a
 }
 
-/// torch_ref.py's `_unet_train_case`: batch 8, a 10-class ClassContext of 8 tokens × 128, and per
+/// torch_ref.py's `_unet_train_case` (BENCH.md: batch 8): a 10-class ClassContext of 8 tokens × 128, and per
 /// step random timesteps and noise, x_t = √ᾱ_t·x₀ + √(1 − ᾱ_t)·ε, the MSE of the UNet's ε
 /// prediction, and Adam (lr 1e-4) over the UNet's and the class table's parameters.
-private func unetTrainingCase(name: String, architecture: UNetArchitecture, sampleShape: [Int],
+private func unetTrainingCase(name: String, architecture: UNetArchitecture, sampleShape: [Int], batch: Int,
                               defaultSteps: Int) -> BenchmarkCase {
-    let (batch, classes, tokens, timesteps) = (8, 10, 8, 1000)
+    let (classes, tokens, timesteps) = (10, 8, 1000)
     var generator = SeededGenerator(seed: 0)
     let unet = try! UNetModel(architecture, generator: &generator)  // a fixed, valid architecture
     let classContext = ClassContext(classes: classes, tokens: tokens, dimension: 128, generator: &generator)
