@@ -49,6 +49,23 @@ final class AutoencoderResumeTests: XCTestCase {
         XCTAssertEqual(steps, [1, 2, 3, 4, 5])
     }
 
+    /// With the batch in shards side by side, one thread or two train the same weights.
+    func testShardedTrainingDoesNotDependOnTheThreadCount() throws {
+        var config = tinyAutoencoderConfig(kind: .vq)
+        config.train.steps = 3
+        config.train.shards = 3
+        let saved = ComputeSettings.threadCount
+        defer { ComputeSettings.threadCount = saved }
+        var weights: [[String: [Float]]] = []
+        for threads in [1, 2] {
+            ComputeSettings.threadCount = threads
+            let trainer = try trainer(config, run: "threads-\(threads)")
+            try trainer.train()
+            weights.append(trainer.firstStage.module.stateDict().mapValues(\.scalars))
+        }
+        XCTAssertEqual(weights[0], weights[1])
+    }
+
     func testKLResumeIsBitExact() throws { try assertResumeIsExact(kind: .kl) }
     func testVQResumeIsBitExact() throws { try assertResumeIsExact(kind: .vq) }
 

@@ -161,8 +161,31 @@ final class LDMTrainerTests: XCTestCase {
         }
     }
 
+    /// The batch is split into `train.shards` shards run side by side; the weights after training
+    /// are the same whether one thread or two run them.
+    func testShardedTrainingDoesNotDependOnTheThreadCount() throws {
+        var config = tinyLDMConfig()
+        config.train.steps = 3
+        config.train.shards = 2
+        let saved = ComputeSettings.threadCount
+        defer { ComputeSettings.threadCount = saved }
+        var weights: [[String: [Float]]] = []
+        for threads in [1, 2] {
+            ComputeSettings.threadCount = threads
+            let trainer = try trainer(config, on: try pixels(), run: "threads-\(threads)")
+            try trainer.train()
+            weights.append(trainer.denoiser.stateDict().mapValues(\.scalars))
+        }
+        XCTAssertEqual(weights[0], weights[1])
+    }
+
     func testSettingsThatDoNotFitTheDataAreClearErrors() throws {
         var config = tinyLDMConfig()
+        config.train.shards = 0
+        XCTAssertThrowsError(try trainer(config, on: try pixels(), run: "shards")) { error in
+            XCTAssertEqual("\(error)", "config key 'train.shards': is 0, expected at least 1")
+        }
+        config = tinyLDMConfig()
         config.model.inChannels = 4
         XCTAssertThrowsError(try trainer(config, on: try pixels(), run: "channels")) { error in
             XCTAssertEqual("\(error)", "config key 'model.in_channels' is 4, but the images have 1 channels (shape [1, 16, 16])")

@@ -125,6 +125,18 @@ final class LatentCacheBuildTests: XCTestCase {
         XCTAssertEqual(try Data(contentsOf: url), before)
     }
 
+    /// A second run checks a complete cache that a first run is reading from: the check opens it
+    /// read-only (a writable open would need the file to itself).
+    func testACompleteCacheInUseByAReaderIsCheckedWithoutWriting() throws {
+        let firstStage = tinyFirstStage(.kl), dataset = SyntheticImages(count: 4)
+        let url = folder.file("shared.h5")
+        try LatentCache.build(firstStage: firstStage, dataset: dataset, transform: "none", to: url)
+        let reader = try LatentCache(contentsOf: url)
+        let result = try LatentCache.build(firstStage: firstStage, dataset: dataset, transform: "none", to: url)
+        XCTAssertTrue(result.isComplete)
+        XCTAssertEqual(try reader.latents(rows: [0]).shape, [1, 2, 16, 16])
+    }
+
     func testACacheOfAnotherFirstStageOrDatasetIsNotContinuedUnlessRebuilding() throws {
         let dataset = SyntheticImages(count: 4)
         let url = folder.file("cache.h5")

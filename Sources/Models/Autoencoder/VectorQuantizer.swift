@@ -76,7 +76,8 @@ public final class VectorQuantizer: Module {
         }
     }
 
-    static func perplexity(_ indices: [Int], codes: Int) -> Float {
+    /// exp(entropy) of the code frequencies in `indices`, as taming's VectorQuantizer reports it.
+    public static func perplexity(_ indices: [Int], codes: Int) -> Float {
         var counts = [Int](repeating: 0, count: codes)
         for i in indices { counts[i] += 1 }
         let total = Double(indices.count)

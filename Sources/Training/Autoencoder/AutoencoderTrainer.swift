@@ -26,6 +26,7 @@ public final class AutoencoderTrainer {
     /// A new run, or the continuation of the one `checkpoint` was written by.
     public init(config: AutoencoderRunConfig, configYAML: String, run: RunFolder, trainingData: any ImageDataset,
                 resumingFrom resumed: (checkpoint: Checkpoint, file: URL)? = nil) throws {
+        try config.train.validate()
         self.config = config
         self.configYAML = configYAML
         self.run = run
@@ -66,10 +67,9 @@ public final class AutoencoderTrainer {
             if Interruption.isRequested { break }
             let batch = try loader.next()
             optimizer.learningRate = schedule.learningRate(atStep: step)
-            let (loss, reconstruction, metrics) = firstStage.trainingLoss(batch.images, config: config.loss, noise: &noise)
+            let (batchGradients, reconstruction, metrics) = shardedStep(batch.images)
             let (gradients, gradientNorm) = clipByGlobalNorm(
-                TensorCore.gradients(of: loss, wrt: parameters.map(\.parameter.wrappedValue)),
-                maxNorm: settings.gradientClipNorm > 0 ? settings.gradientClipNorm : .infinity)
+                batchGradients, maxNorm: settings.gradientClipNorm > 0 ? settings.gradientClipNorm : .infinity)
             optimizer.step(gradients)
             ema?.update()
             step += 1
@@ -87,6 +87,35 @@ public final class AutoencoderTrainer {
         }
         try saveCheckpoint()
         return step >= settings.steps
+    }
+
+    /// The forward and backward passes of one batch, `train.shards` pieces of it side by side on the
+    /// cores (`ShardedGradients`). Each shard samples its posterior from its own generator, split off
+    /// the run's noise generator in shard order.
+    /// - Returns: the gradients, the reconstruction of the whole batch, and the step's metrics: each
+    ///   loss term as the size-weighted mean over the shards, the VQ code statistics of the whole batch.
+    private func shardedStep(_ images: Tensor) -> (gradients: [Tensor], reconstruction: Tensor, metrics: StepMetrics) {
+        let batch = images.shape[0]
+        let shardNoise = shardRanges(count: batch, shards: config.train.shards).map { _ in noise.split() }
+        let result = ShardedGradients(batch: batch, shards: config.train.shards,
+                                      wrt: parameters.map(\.parameter.wrappedValue)) { shard, range in
+            var generator = shardNoise[shard]
+            let part = firstStage.trainingLoss(images.sliced(axis: 0, range: range), config: config.loss, noise: &generator)
+            return ShardLoss(loss: part.loss, extra: (reconstruction: part.reconstruction.detached(),
+                                                      metrics: part.metrics, codes: part.codes))
+        }
+        var metrics = StepMetrics()
+        for (range, extra) in result.shards {
+            let weight = Float(range.count) / Float(batch)
+            for (name, value) in extra.metrics.entries { metrics.set(name, (metrics[name] ?? 0) + weight * value) }
+        }
+        if case .vq(let model) = firstStage {
+            let codes = result.shards.flatMap(\.extra.codes)
+            metrics.set("perplexity", VectorQuantizer.perplexity(codes, codes: model.codebookSize))
+            metrics.set("codebook_usage", Float(Set(codes).count) / Float(model.codebookSize))
+        }
+        let reconstruction = Tensor.concatenate(result.shards.map(\.extra.reconstruction), axis: 0)
+        return (result.gradients, reconstruction, metrics)
     }
 
     /// Writes a checkpoint of the current step and refreshes the loss curve.

@@ -31,6 +31,11 @@ public struct TrainingConfig: Codable, Equatable {
     public var seed: UInt64 = 0
     /// Threads for BLAS and our own loops; 0 uses every core.
     public var threads = 0
+    /// Each batch is cut into this many shards whose forward and backward passes run side by side,
+    /// one per core, with single-threaded kernels (data parallelism; `ShardedGradients`). The shards'
+    /// gradients are summed in a fixed order, so results do not depend on the number of threads.
+    /// 1: one pass over the whole batch, each op split between the threads instead.
+    public var shards = 2
     /// Steps between metrics lines, picture grids and checkpoints.
     public var logEvery = 50
     public var imageEvery = 500
@@ -53,4 +58,20 @@ public struct EvaluationConfig: Codable, Equatable {
     public var gridImages = 32
 
     public init() {}
+}
+
+extension TrainingConfig {
+    /// Throws for loop settings no trainer can run with, naming the key.
+    func validate() throws {
+        for (key, value) in [("train.batch_size", batchSize), ("train.shards", shards)] where value < 1 {
+            throw TrainingConfigError(key: key, message: "is \(value), expected at least 1")
+        }
+    }
+}
+
+/// An optimisation-loop setting that cannot work, naming its key.
+public struct TrainingConfigError: Error, CustomStringConvertible {
+    public let key: String
+    public let message: String
+    public var description: String { "config key '\(key)': \(message)" }
 }

@@ -43,6 +43,7 @@ public final class LDMTrainer {
     ///   the sample grids.
     public init(config: LDMRunConfig, configYAML: String, run: RunFolder, trainingSet: DiffusionTrainingSet,
                 firstStage: FirstStage?, resumingFrom resumed: (checkpoint: Checkpoint, file: URL)? = nil) throws {
+        try config.train.validate()
         self.config = config
         self.configYAML = configYAML
         self.run = run
@@ -105,13 +106,23 @@ public final class LDMTrainer {
         let (samples, labels) = try loader.nextSamples()
         let conditioning = try trainingLabels(labels)
         let batch = schedule.trainingBatch(start: samples, config.diffusion.parameterization, using: &noise)
-        let output = denoiser(batch.noisy, timesteps: batch.timesteps, labels: conditioning,
-                              dropoutGenerator: &dropout)
-        let value = loss(output, target: batch.target, timesteps: batch.timesteps, schedule: schedule).loss
+        // Every random draw is made for the whole batch above (and the shards' dropout generators here),
+        // so each shard only slices its samples.
+        let count = samples.shape[0]
+        let shardDropout = shardRanges(count: count, shards: config.train.shards).map { _ in dropout.split() }
+        let sharded = ShardedGradients(batch: count, shards: config.train.shards,
+                                       wrt: parameters.map(\.parameter.wrappedValue)) { shard, range in
+            var generator = shardDropout[shard]
+            let timesteps = Array(batch.timesteps[range])
+            let output = denoiser(batch.noisy.sliced(axis: 0, range: range), timesteps: timesteps,
+                                  labels: conditioning.map { Array($0[range]) }, dropoutGenerator: &generator)
+            let value = loss(output, target: batch.target.sliced(axis: 0, range: range), timesteps: timesteps,
+                             schedule: schedule).loss
+            return ShardLoss(loss: value, extra: ())
+        }
         let (gradients, norm) = clipByGlobalNorm(
-            TensorCore.gradients(of: value, wrt: parameters.map(\.parameter.wrappedValue)),
-            maxNorm: config.train.gradientClipNorm > 0 ? config.train.gradientClipNorm : .infinity)
-        let scalar = value.scalar
+            sharded.gradients, maxNorm: config.train.gradientClipNorm > 0 ? config.train.gradientClipNorm : .infinity)
+        let scalar = sharded.loss
         guard scalar.isFinite, norm.isFinite else {
             skippedSteps += 1
             badStepsInARow += 1

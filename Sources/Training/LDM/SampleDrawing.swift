@@ -24,8 +24,9 @@ public struct SampleDrawing {
     /// Images [seeds.count, C, H, W] in [−1, 1], in eval mode and without gradients.
     ///
     /// Image i starts from x_T drawn with `SeededGenerator(seed: seeds[i])`, so with a deterministic
-    /// sampler (DDIM η 0) it depends only on its seed, label and settings; the noise of stochastic
-    /// steps comes from a generator seeded with each batch's first seed.
+    /// sampler (DDIM η 0) it depends only on its seed, label and settings. Each batch is sampled in
+    /// `shards` pieces side by side on the cores; the noise of stochastic steps comes from a generator
+    /// seeded with each piece's first seed.
     /// - Parameters:
     ///   - labels: the class of each image (nil for an unconditional model).
     ///   - batchSize: images per sampling run (each UNet call sees twice as many with guidance ≠ 1).
@@ -38,19 +39,35 @@ public struct SampleDrawing {
         defer { if wasTraining { denoiser.train() } }
         var batches: [Tensor] = []
         for start in stride(from: 0, to: seeds.count, by: max(1, batchSize)) {
-            let range = start..<min(start + max(1, batchSize), seeds.count)
-            let starts = range.map { index -> Tensor in
-                var generator = SeededGenerator(seed: seeds[index])
-                return Tensor.randomNormal([1] + sampleShape, using: &generator)
+            let batch = start..<min(start + max(1, batchSize), seeds.count)
+            let pieces = shardRanges(count: batch.count, shards: Self.shards).map {
+                (batch.lowerBound + $0.lowerBound)..<(batch.lowerBound + $0.upperBound)
             }
-            var stepNoise = SeededGenerator(seed: seeds[range.lowerBound])
-            let samples = try sampler.sample(
-                from: Tensor.concatenate(starts, axis: 0),
-                denoiser: denoiser.denoiser(labels: labels.map { Array($0[range]) }, guidance: guidance),
-                using: &stepNoise)
-            batches.append(space.images(from: samples))
-            progress(range.upperBound)
+            let results = mapShards(pieces.count) { piece in
+                Result { try images(pieces[piece], seeds: seeds, labels: labels, sampler: sampler, guidance: guidance) }
+            }
+            batches += try results.map { try $0.get() }
+            progress(batch.upperBound)
         }
         return Tensor.concatenate(batches, axis: 0)
+    }
+
+    /// The pieces each batch is cut into, one per core on the project's 2-core machines; fixed, so
+    /// that stochastic samplers give the same images for any number of threads.
+    static let shards = 2
+
+    /// The images of the seeds (and labels) in `range`, sampled as one batch.
+    private func images(_ range: Range<Int>, seeds: [UInt64], labels: [Int]?, sampler: any Sampler,
+                        guidance: Double) throws -> Tensor {
+        let starts = range.map { index -> Tensor in
+            var generator = SeededGenerator(seed: seeds[index])
+            return Tensor.randomNormal([1] + sampleShape, using: &generator)
+        }
+        var stepNoise = SeededGenerator(seed: seeds[range.lowerBound])
+        let samples = try sampler.sample(
+            from: Tensor.concatenate(starts, axis: 0),
+            denoiser: denoiser.denoiser(labels: labels.map { Array($0[range]) }, guidance: guidance),
+            using: &stepNoise)
+        return space.images(from: samples)
     }
 }

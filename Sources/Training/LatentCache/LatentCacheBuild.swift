@@ -83,23 +83,36 @@ extension LatentCache {
             return try LatentCacheWriter.create(at: url, identity: identity, classNames: classNames)
         }
         let path = url.relativePath
-        let file: HDF5File
-        let stored: LatentCacheIdentity
+        // Read-only first: a complete cache may be open in another run, and a writable open would
+        // need HDF5's exclusive lock.
+        guard try !isComplete(url, path: path, identity: identity) else { return nil }
+        return try LatentCacheWriter.continuing(try openExisting(url, path: path, writable: true), path: path,
+                                                batchSize: batchSize)
+    }
+
+    /// Whether the existing cache at `url` is complete; throws when it is not a latent cache of `identity`.
+    private static func isComplete(_ url: URL, path: String, identity: LatentCacheIdentity) throws -> Bool {
+        let file = try openExisting(url, path: path, writable: false)
+        if let (what, detail) = try LatentCacheIdentity(attributesOf: file).difference(from: identity) {
+            throw LatentCacheError.identityMismatch(file: path, what: what, detail: detail)
+        }
+        return try file.intAttribute(LatentCacheLayout.Attribute.complete) == 1
+    }
+
+    /// The existing file at `url`, checked to be a latent cache (else refused, so a build never
+    /// replaces a file it cannot read unless asked to rebuild).
+    private static func openExisting(_ url: URL, path: String, writable: Bool) throws -> HDF5File {
         do {
-            file = try HDF5File.open(url, writable: true)
+            let file = try HDF5File.open(url, writable: writable)
             try checkFormat(of: file, path: path)
-            stored = try LatentCacheIdentity(attributesOf: file)
+            _ = try LatentCacheIdentity(attributesOf: file)
+            return file
         } catch let error as HDF5Error {
             throw LatentCacheError.refusingToReplace(
                 file: path, reason: "cannot be read as a latent cache (\(error.problemDescription))")
         } catch LatentCacheError.notACache(_, let reason) {
             throw LatentCacheError.refusingToReplace(file: path, reason: "not a swift-ldm latent cache (\(reason))")
         }
-        if let (what, detail) = stored.difference(from: identity) {
-            throw LatentCacheError.identityMismatch(file: path, what: what, detail: detail)
-        }
-        if try file.intAttribute(LatentCacheLayout.Attribute.complete) == 1 { return nil }
-        return try LatentCacheWriter.continuing(file, path: path, batchSize: batchSize)
     }
 
     /// Encodes and appends the samples from `writer.count` on, a batch at a time, until all are

@@ -46,7 +46,7 @@ func col2im(_ columns: UnsafeMutablePointer<Float>, addingInto image: UnsafeMuta
             _ g: ConvGeometry) {
     if g.keepsWidth { return col2imKeepingWidth(columns, addingInto: image, rowStride: rowStride, g) }
     let rowRanges = g.validOutputRows, columnRanges = g.validOutputColumns
-    let (h, w, ho, wo, s) = (g.height, g.width, g.outHeight, g.outWidth, g.stride)
+    let (h, w, wo, s) = (g.height, g.width, g.outWidth, g.stride)
     var row = columns
     for c in 0..<g.inChannels {
         let plane = image + c * h * w
