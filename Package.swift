@@ -62,7 +62,7 @@ let package = Package(
         ]),
 
         .executableTarget(name: "ldm-bench", dependencies: [
-            "TensorCore", "NN", "Optimizers", "Models", "Diffusion",
+            "TensorCore", "NN", "Optimizers", "Models", "Diffusion", "Training",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

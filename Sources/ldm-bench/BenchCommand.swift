@@ -30,6 +30,9 @@ struct BenchCommand: ParsableCommand {
                                discussion: "The latent cases run on its f = 4 latents, the conv case on half of it."))
     var imageSize: Int = BenchSize.standard.imageSize
 
+    @Option(help: "Shards per batch in the training cases (as train.shards; 1: one pass, ops split between threads).")
+    var shards: Int = BenchSize.standard.shards
+
     @Flag(help: "List the cases and exit.")
     var list = false
 
@@ -46,7 +49,8 @@ struct BenchCommand: ParsableCommand {
         guard imageSize >= 16, imageSize % 16 == 0 else {
             throw ValidationError("--image-size is \(imageSize), expected a multiple of 16 (the pixel UNet downsamples 8×)")
         }
-        let size = BenchSize(batch: batch, imageSize: imageSize)
+        guard shards >= 1 else { throw ValidationError("--shards is \(shards), expected at least 1") }
+        let size = BenchSize(batch: batch, imageSize: imageSize, shards: shards)
         ComputeSettings.threadCount = threads
         FileHandle.standardError.write(Data("ldm-bench: OpenBLAS kernel \(BLAS.coreName), \(threads) threads\n".utf8))
         for name in names {
@@ -55,6 +59,7 @@ struct BenchCommand: ParsableCommand {
                 fields["threads"] = threads
                 fields["blas_core"] = BLAS.coreName
                 fields["image_size"] = imageSize
+                fields["shards"] = shards
                 print(JSONLine.encode(fields))
             }
         }

@@ -7,6 +7,9 @@ struct BenchSize {
     /// Image side in pixels (BENCH.md: 64). The latent cases work on its f = 4 latents, so 64 gives
     /// their 16×16; the conv case's 32×32 map is half of it.
     var imageSize = 64
+    /// The training cases cut each batch into this many shards run side by side, as the trainers'
+    /// `train.shards` (default 2); 1 runs the batch as one pass with each op split between threads.
+    var shards = 2
 
     static let standard = BenchSize()
 

@@ -137,8 +137,21 @@ extension LatentCache {
     }
 
     /// The deterministic latents of `images` [B, C, H, W] and, for KL, the posterior's moments:
-    /// each [B, embedDimension, H/f, W/f].
+    /// each [B, embedDimension, H/f, W/f]. The batch is encoded in two halves side by side on the cores.
     private static func encoded(_ images: Tensor, by firstStage: FirstStage)
+        -> (latents: Tensor, posterior: (mean: Tensor, logVariance: Tensor)?) {
+        let halves = shardRanges(count: images.shape[0], shards: 2)
+        let parts = withoutGradients {
+            mapShards(halves.count) { half in encodedPiece(images.sliced(axis: 0, range: halves[half]), by: firstStage) }
+        }
+        let latents = Tensor.concatenate(parts.map(\.latents), axis: 0)
+        let posteriors = parts.compactMap(\.posterior)
+        guard posteriors.count == parts.count else { return (latents, nil) }
+        return (latents, (Tensor.concatenate(posteriors.map(\.mean), axis: 0),
+                          Tensor.concatenate(posteriors.map(\.logVariance), axis: 0)))
+    }
+
+    private static func encodedPiece(_ images: Tensor, by firstStage: FirstStage)
         -> (latents: Tensor, posterior: (mean: Tensor, logVariance: Tensor)?) {
         withoutGradients {
             switch firstStage {

@@ -2,6 +2,7 @@ import Models
 import NN
 import Optimizers
 import TensorCore
+import Training
 
 /// torch_ref.py's AE_CONFIG: AutoencoderKL f = 4 on 3×64×64, ch 64, ch_mult [1, 2, 2], one res block, z 4.
 private func benchmarkAutoencoder(imageSize: Int) -> AutoencoderArchitecture {
@@ -17,7 +18,8 @@ private func benchmarkAutoencoder(imageSize: Int) -> AutoencoderArchitecture {
     return a
 }
 
-/// `ae-kl-step`: one training step of the KL autoencoder, batch 4, L1 + 1e-6·KL, Adam 1e-4
+/// `ae-kl-step`: one training step of the KL autoencoder, batch 4, L1 + 1e-6·KL, Adam 1e-4, the batch
+/// in `size.shards` shards side by side as the trainers run it
 /// (torch_ref.py `case_ae_kl_step`). FLOPs as torch's FlopCounterMode counts them (BENCH.md), at
 /// BENCH.md's resolution only (the mid-block attention does not scale with the pixels).
 func autoencoderStepCase(_ size: BenchSize) -> BenchmarkCase {
@@ -31,9 +33,16 @@ func autoencoderStepCase(_ size: BenchSize) -> BenchmarkCase {
     let step = TimedStep(name: "ae-kl-step", batch: batch, parameterCount: model.parameterCount,
                          flopsPerStep: size.hasStandardResolution ? 80.9e9 * Double(batch) / 4 : nil,
                          extra: ["flops_source": "torch FlopCounterMode (BENCH.md)"], defaultSteps: 12) {
-        let (reconstruction, posterior) = model(x, samplePosterior: true, generator: &noise)
-        let loss = (x - reconstruction).abs().mean() + 1e-6 * posterior.klDivergence().sum() / Float(batch)
-        optimizer.step(gradients(of: loss, wrt: parameters.map(\.parameter.wrappedValue)))
+        let pieces = shardRanges(count: batch, shards: size.shards).map { _ in noise.split() }
+        let sharded = ShardedGradients(batch: batch, shards: size.shards, wrt: parameters.map(\.parameter.wrappedValue)) {
+            shard, range in
+            var generator = pieces[shard]
+            let images = x.sliced(axis: 0, range: range)
+            let (reconstruction, posterior) = model(images, samplePosterior: true, generator: &generator)
+            return ShardLoss(loss: (images - reconstruction).abs().mean()
+                + 1e-6 * posterior.klDivergence().sum() / Float(range.count), extra: ())
+        }
+        optimizer.step(sharded.gradients)
     }
     return BenchmarkCase(steps: [step])
 }

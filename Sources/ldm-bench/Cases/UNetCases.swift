@@ -4,12 +4,13 @@ import Models
 import NN
 import Optimizers
 import TensorCore
+import Training
 
 /// `unet-step`: one training step of the latent UNet on 4×16×16 latents, as torch_ref.py's
 /// `case_unet_step` (UNET_LATENT_CONFIG).
 func unetStepCase(_ size: BenchSize) -> BenchmarkCase {
     unetTrainingCase(name: "unet-step", architecture: benchmarkUNet(pixel: false),
-                     sampleShape: [4, size.latentSize, size.latentSize], batch: size.batch(default: 8),
+                     sampleShape: [4, size.latentSize, size.latentSize], batch: size.batch(default: 8), shards: size.shards,
                      defaultSteps: 15)
 }
 
@@ -17,7 +18,7 @@ func unetStepCase(_ size: BenchSize) -> BenchmarkCase {
 /// torch_ref.py's `case_unet_pixel_step` (UNET_PIXEL_CONFIG).
 func unetPixelStepCase(_ size: BenchSize) -> BenchmarkCase {
     unetTrainingCase(name: "unet-pixel-step", architecture: benchmarkUNet(pixel: true),
-                     sampleShape: [3, size.imageSize, size.imageSize], batch: size.batch(default: 8),
+                     sampleShape: [3, size.imageSize, size.imageSize], batch: size.batch(default: 8), shards: size.shards,
                      defaultSteps: 10)
 }
 
@@ -35,8 +36,8 @@ func benchmarkUNet(pixel: Bool) -> UNetArchitecture {
 
 /// torch_ref.py's `_unet_train_case` (BENCH.md: batch 8): a 10-class ClassContext of 8 tokens × 128, and per
 /// step random timesteps and noise, x_t = √ᾱ_t·x₀ + √(1 − ᾱ_t)·ε, the MSE of the UNet's ε
-/// prediction, and Adam (lr 1e-4) over the UNet's and the class table's parameters.
-private func unetTrainingCase(name: String, architecture: UNetArchitecture, sampleShape: [Int], batch: Int,
+/// prediction, and Adam; the batch in `shards` shards side by side, as the trainers run it, and (lr 1e-4) over the UNet's and the class table's parameters.
+private func unetTrainingCase(name: String, architecture: UNetArchitecture, sampleShape: [Int], batch: Int, shards: Int,
                               defaultSteps: Int) -> BenchmarkCase {
     let (classes, tokens, timesteps) = (10, 8, 1000)
     var generator = SeededGenerator(seed: 0)
@@ -55,9 +56,13 @@ private func unetTrainingCase(name: String, architecture: UNetArchitecture, samp
         let t = (0..<batch).map { _ in Int.random(in: 0..<timesteps, using: &generator) }
         let noise = Tensor.randomNormal(x0.shape, using: &generator)
         let noisy = schedule.noised(x0, noise: noise, timesteps: t)
-        let prediction = unet(noisy, timesteps: t, context: classContext(labels))
-        let loss = mseLoss(prediction, noise)
-        optimizer.step(gradients(of: loss, wrt: parameters.map { $0.parameter.wrappedValue }))
+        let sharded = ShardedGradients(batch: batch, shards: shards, wrt: parameters.map { $0.parameter.wrappedValue }) {
+            _, range in
+            let prediction = unet(noisy.sliced(axis: 0, range: range), timesteps: Array(t[range]),
+                                  context: classContext(Array(labels[range])))
+            return ShardLoss(loss: mseLoss(prediction, noise.sliced(axis: 0, range: range)), extra: ())
+        }
+        optimizer.step(sharded.gradients)
     }
 
     let flops = UNetFlops(architecture: architecture, batch: batch, contextTokens: tokens)
