@@ -20,6 +20,15 @@ final class ProgressReporterTests: XCTestCase {
         XCTAssertEqual(written, ["step 120/2000 | loss 0.0412 rec 0.0398 kl 1.23e3 | 3.4 it/s | ETA 9m13s\n"])
     }
 
+    /// A run that stops at a time budget (train.max_minutes) shows the time left, not the steps' ETA.
+    func testETANeverPassesTheStopTime() {
+        let progress = reporter(total: 1_000_000, style: .appending, printInterval: 0)
+        progress.stopTime = now + 600
+        now += 10
+        progress.update(step: 10)
+        XCTAssertEqual(written, ["step 10/1000000 | 1.0 it/s | ETA 9m50s\n"])
+    }
+
     func testSlowStepsShowSecondsPerStep() {
         let progress = reporter(total: 10, style: .appending, printInterval: 0)
         now += 25

@@ -20,6 +20,9 @@ public final class ProgressReporter {
 
     public let total: Int
     public let style: Style
+    /// The clock time (see `clock`) at which the work stops whatever the step, e.g. at
+    /// `train.max_minutes`; the ETA never runs past it.
+    public var stopTime: Double?
     private let printInterval: Double
     private let rateWindow: Int
     private let clock: () -> Double
@@ -102,7 +105,9 @@ public final class ProgressReporter {
         }
         if let rate = stepsPerSecond, rate > 0 {
             sections.append(rate >= 1 ? String(format: "%.1f it/s", rate) : String(format: "%.1f s/it", 1 / rate))
-            sections.append("ETA " + formatDuration(Double(max(0, total - step)) / rate))
+            var remaining = Double(max(0, total - step)) / rate
+            if let stopTime { remaining = min(remaining, max(0, stopTime - clock())) }
+            sections.append("ETA " + formatDuration(remaining))
         } else {
             sections.append("-- it/s")
             sections.append("ETA --")

@@ -31,7 +31,11 @@ public enum LDMJobs {
         print("train-ldm: \(trainer.denoiser.parameterCount) parameters; "
               + (resumed != nil ? "resuming at step \(trainer.step)" : "starting"))
         Interruption.install()
-        let finished = try trainer.train(progress: ProgressReporter(total: config.train.steps, startStep: trainer.step))
+        let progress = ProgressReporter(total: config.train.steps, startStep: trainer.step)
+        if config.train.maxMinutes > 0 {
+            progress.stopTime = ProgressReporter.monotonicSeconds() + config.train.maxMinutes * 60 - trainer.clock.seconds
+        }
+        let finished = try trainer.train(progress: progress)
         print("")
         guard finished else {
             print("train-ldm: stopped at step \(trainer.step); resume with: train-ldm --resume \(run.url.path)")
