@@ -1,3 +1,5 @@
+import TensorCore
+
 /// The batch size and image resolution a case runs at. By default each case runs at BENCH.md's
 /// shapes; `--batch` and `--image-size` run the same architectures at other sizes, with the same
 /// meaning as Scripts/bench/torch_ref.py's options of the same names.
@@ -9,7 +11,7 @@ struct BenchSize {
     var imageSize = 64
     /// The training cases cut each batch into this many shards run side by side, as the trainers'
     /// `train.shards` (default 2); 1 runs the batch as one pass with each op split between threads.
-    var shards = 2
+    var shards = defaultShardCount
 
     static let standard = BenchSize()
 

@@ -18,7 +18,7 @@ final class ShardedGradientsTests: XCTestCase {
 
     /// The batch-mean squared error of the samples in `range`, as a shard computes it.
     private func sharded(_ shards: Int) -> ShardedGradients<Range<Int>> {
-        ShardedGradients(batch: batch, shards: shards, wrt: [layer.weight, layer.bias!.wrappedValue]) { _, range in
+        ShardedGradients(batch: batch, shards: shards, wrt: [layer.weight, layer.bias!.wrappedValue]) { range in
             let difference = layer(inputs.sliced(axis: 0, range: range)) - targets.sliced(axis: 0, range: range)
             return ShardLoss(loss: (difference * difference).mean(), extra: range)
         }

@@ -4,6 +4,11 @@
 /// for its slowest part, and BLAS threads small products poorly); whole forward and backward passes
 /// of half a batch each, one per core, keep both cores busy with single-threaded kernels.
 
+/// How many shards a batch is cut into unless a setting says otherwise (`train.shards`, sampling,
+/// the latent cache's encoder): one per core of the project's 2-core machines. A fixed number, never
+/// the thread count, so that results do not depend on the threads.
+public let defaultShardCount = 2
+
 /// `0..<count` split into `shards` contiguous ranges whose sizes differ by at most one (the first
 /// ones longer); fewer ranges when `count < shards`, none when `count` is 0.
 public func shardRanges(count: Int, shards: Int) -> [Range<Int>] {

@@ -90,16 +90,14 @@ public final class AutoencoderTrainer {
     }
 
     /// The forward and backward passes of one batch, `train.shards` pieces of it side by side on the
-    /// cores (`ShardedGradients`). Each shard samples its posterior from its own generator, split off
-    /// the run's noise generator in shard order.
+    /// cores (`ShardedGradients`). Each shard samples its posterior from its own split of the run's
+    /// noise generator.
     /// - Returns: the gradients, the reconstruction of the whole batch, and the step's metrics: each
     ///   loss term as the size-weighted mean over the shards, the VQ code statistics of the whole batch.
     private func shardedStep(_ images: Tensor) -> (gradients: [Tensor], reconstruction: Tensor, metrics: StepMetrics) {
         let batch = images.shape[0]
-        let shardNoise = shardRanges(count: batch, shards: config.train.shards).map { _ in noise.split() }
         let result = ShardedGradients(batch: batch, shards: config.train.shards,
-                                      wrt: parameters.map(\.parameter.wrappedValue)) { shard, range in
-            var generator = shardNoise[shard]
+                                      wrt: parameters.map(\.parameter.wrappedValue), splitting: &noise) { range, generator in
             let part = firstStage.trainingLoss(images.sliced(axis: 0, range: range), config: config.loss, noise: &generator)
             return ShardLoss(loss: part.loss, extra: (reconstruction: part.reconstruction.detached(),
                                                       metrics: part.metrics, codes: part.codes))

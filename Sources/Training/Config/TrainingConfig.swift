@@ -1,3 +1,5 @@
+import TensorCore
+
 /// The optimisation loop's settings, shared by `train-ae` and `train-ldm`.
 public struct TrainingConfig: Codable, Equatable {
     public enum Schedule: String, Codable { case constant, cosine, linear }
@@ -35,7 +37,7 @@ public struct TrainingConfig: Codable, Equatable {
     /// one per core, with single-threaded kernels (data parallelism; `ShardedGradients`). The shards'
     /// gradients are summed in a fixed order, so results do not depend on the number of threads.
     /// 1: one pass over the whole batch, each op split between the threads instead.
-    public var shards = 2
+    public var shards = defaultShardCount
     /// Steps between metrics lines, picture grids and checkpoints.
     public var logEvery = 50
     public var imageEvery = 500

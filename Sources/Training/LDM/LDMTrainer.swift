@@ -106,13 +106,10 @@ public final class LDMTrainer {
         let (samples, labels) = try loader.nextSamples()
         let conditioning = try trainingLabels(labels)
         let batch = schedule.trainingBatch(start: samples, config.diffusion.parameterization, using: &noise)
-        // Every random draw is made for the whole batch above (and the shards' dropout generators here),
-        // so each shard only slices its samples.
-        let count = samples.shape[0]
-        let shardDropout = shardRanges(count: count, shards: config.train.shards).map { _ in dropout.split() }
-        let sharded = ShardedGradients(batch: count, shards: config.train.shards,
-                                       wrt: parameters.map(\.parameter.wrappedValue)) { shard, range in
-            var generator = shardDropout[shard]
+        // Every random draw is made for the whole batch above (and the shards' dropout generators are
+        // split off before they run), so each shard only slices its samples.
+        let sharded = ShardedGradients(batch: samples.shape[0], shards: config.train.shards,
+                                       wrt: parameters.map(\.parameter.wrappedValue), splitting: &dropout) { range, generator in
             let timesteps = Array(batch.timesteps[range])
             let output = denoiser(batch.noisy.sliced(axis: 0, range: range), timesteps: timesteps,
                                   labels: conditioning.map { Array($0[range]) }, dropoutGenerator: &generator)

@@ -25,7 +25,7 @@ public struct SampleDrawing {
     ///
     /// Image i starts from x_T drawn with `SeededGenerator(seed: seeds[i])`, so with a deterministic
     /// sampler (DDIM η 0) it depends only on its seed, label and settings. Each batch is sampled in
-    /// `shards` pieces side by side on the cores; the noise of stochastic steps comes from a generator
+    /// `defaultShardCount` pieces side by side on the cores; the noise of stochastic steps comes from a generator
     /// seeded with each piece's first seed.
     /// - Parameters:
     ///   - labels: the class of each image (nil for an unconditional model).
@@ -40,7 +40,7 @@ public struct SampleDrawing {
         var batches: [Tensor] = []
         for start in stride(from: 0, to: seeds.count, by: max(1, batchSize)) {
             let batch = start..<min(start + max(1, batchSize), seeds.count)
-            let pieces = shardRanges(count: batch.count, shards: Self.shards).map {
+            let pieces = shardRanges(count: batch.count, shards: defaultShardCount).map {
                 (batch.lowerBound + $0.lowerBound)..<(batch.lowerBound + $0.upperBound)
             }
             let results = mapShards(pieces.count) { piece in
@@ -51,10 +51,6 @@ public struct SampleDrawing {
         }
         return Tensor.concatenate(batches, axis: 0)
     }
-
-    /// The pieces each batch is cut into, one per core on the project's 2-core machines; fixed, so
-    /// that stochastic samplers give the same images for any number of threads.
-    static let shards = 2
 
     /// The images of the seeds (and labels) in `range`, sampled as one batch.
     private func images(_ range: Range<Int>, seeds: [UInt64], labels: [Int]?, sampler: any Sampler,

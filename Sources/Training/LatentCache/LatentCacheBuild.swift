@@ -137,12 +137,13 @@ extension LatentCache {
     }
 
     /// The deterministic latents of `images` [B, C, H, W] and, for KL, the posterior's moments:
-    /// each [B, embedDimension, H/f, W/f]. The batch is encoded in two halves side by side on the cores.
+    /// each [B, embedDimension, H/f, W/f]. The batch is encoded in `defaultShardCount` pieces side by
+    /// side on the cores.
     private static func encoded(_ images: Tensor, by firstStage: FirstStage)
         -> (latents: Tensor, posterior: (mean: Tensor, logVariance: Tensor)?) {
-        let halves = shardRanges(count: images.shape[0], shards: 2)
+        let pieces = shardRanges(count: images.shape[0], shards: defaultShardCount)
         let parts = withoutGradients {
-            mapShards(halves.count) { half in encodedPiece(images.sliced(axis: 0, range: halves[half]), by: firstStage) }
+            mapShards(pieces.count) { piece in encodedPiece(images.sliced(axis: 0, range: pieces[piece]), by: firstStage) }
         }
         let latents = Tensor.concatenate(parts.map(\.latents), axis: 0)
         let posteriors = parts.compactMap(\.posterior)
@@ -151,16 +152,15 @@ extension LatentCache {
                           Tensor.concatenate(posteriors.map(\.logVariance), axis: 0)))
     }
 
+    /// `encoded` for one piece of the batch (called without gradients).
     private static func encodedPiece(_ images: Tensor, by firstStage: FirstStage)
         -> (latents: Tensor, posterior: (mean: Tensor, logVariance: Tensor)?) {
-        withoutGradients {
-            switch firstStage {
-            case .kl(let model):
-                let posterior = model.encode(images)
-                return (posterior.mean, (posterior.mean, posterior.logVariance))
-            case .vq:
-                return (firstStage.encodeDeterministic(images), nil)
-            }
+        switch firstStage {
+        case .kl(let model):
+            let posterior = model.encode(images)
+            return (posterior.mean, (posterior.mean, posterior.logVariance))
+        case .vq:
+            return (firstStage.encodeDeterministic(images), nil)
         }
     }
 }

@@ -29,12 +29,17 @@ public struct ShardedGradients<Extra> {
     /// - Parameters:
     ///   - batch: the number of samples.
     ///   - shards: how many pieces to cut the batch into (fewer when the batch is smaller).
-    ///   - shardLoss: the forward pass and loss of shard `index`, the samples in `range`. It runs on several threads
-    ///     at once: it must not touch shared mutable state (draw random numbers before, per sample).
-    public init(batch: Int, shards: Int, wrt parameters: [Tensor], _ shardLoss: (_ index: Int, _ range: Range<Int>) -> ShardLoss<Extra>) {
+    ///   - generator: split once per shard, in shard order, before any shard runs; each shard draws
+    ///     its random numbers (a posterior sample, dropout) from its own split.
+    ///   - shardLoss: the forward pass and loss of the samples in `range`, with the shard's generator.
+    ///     It runs on several threads at once: it must not touch shared mutable state.
+    public init(batch: Int, shards: Int, wrt parameters: [Tensor], splitting generator: inout SeededGenerator,
+                _ shardLoss: (_ range: Range<Int>, _ generator: inout SeededGenerator) -> ShardLoss<Extra>) {
         let ranges = shardRanges(count: batch, shards: shards)
+        let generators = ranges.map { _ in generator.split() }
         let results = mapShards(ranges.count) { shard -> (gradients: [Tensor], loss: Float, extra: Extra) in
-            let part = shardLoss(shard, ranges[shard])
+            var shardGenerator = generators[shard]
+            let part = shardLoss(ranges[shard], &shardGenerator)
             let weight = Float(ranges[shard].count) / Float(batch)
             let gradients = ranges.count == 1 ? TensorCore.gradients(of: part.loss, wrt: parameters)
                 : TensorCore.gradients(of: part.loss * weight, wrt: parameters)
@@ -47,5 +52,11 @@ public struct ShardedGradients<Extra> {
         self.gradients = gradients
         loss = results.dropFirst().reduce(results[0].loss) { $0 + $1.loss }
         self.shards = zip(ranges, results).map { ($0, $1.extra) }
+    }
+
+    /// The same, for a loss that draws no random numbers.
+    public init(batch: Int, shards: Int, wrt parameters: [Tensor], _ shardLoss: (_ range: Range<Int>) -> ShardLoss<Extra>) {
+        var unused = SeededGenerator(seed: 0)
+        self.init(batch: batch, shards: shards, wrt: parameters, splitting: &unused) { range, _ in shardLoss(range) }
     }
 }

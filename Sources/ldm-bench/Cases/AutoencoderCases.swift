@@ -33,10 +33,8 @@ func autoencoderStepCase(_ size: BenchSize) -> BenchmarkCase {
     let step = TimedStep(name: "ae-kl-step", batch: batch, parameterCount: model.parameterCount,
                          flopsPerStep: size.hasStandardResolution ? 80.9e9 * Double(batch) / 4 : nil,
                          extra: ["flops_source": "torch FlopCounterMode (BENCH.md)"], defaultSteps: 12) {
-        let pieces = shardRanges(count: batch, shards: size.shards).map { _ in noise.split() }
-        let sharded = ShardedGradients(batch: batch, shards: size.shards, wrt: parameters.map(\.parameter.wrappedValue)) {
-            shard, range in
-            var generator = pieces[shard]
+        let sharded = ShardedGradients(batch: batch, shards: size.shards, wrt: parameters.map(\.parameter.wrappedValue),
+                                       splitting: &noise) { range, generator in
             let images = x.sliced(axis: 0, range: range)
             let (reconstruction, posterior) = model(images, samplePosterior: true, generator: &generator)
             return ShardLoss(loss: (images - reconstruction).abs().mean()
@@ -57,7 +55,8 @@ func autoencoderEncodeCase(_ size: BenchSize) -> BenchmarkCase {
     let encoderParameters = model.namedParameters().filter { $0.key.hasPrefix("encoder.") || $0.key.hasPrefix("quantConv.") }
     let step = TimedStep(name: "ae-kl-encode", batch: batch,
                          parameterCount: encoderParameters.reduce(0) { $0 + $1.parameter.wrappedValue.count },
-                         flopsPerStep: size.hasStandardResolution ? 28.2e9 * Double(batch) / 16 : nil, extra: ["flops_source": "torch FlopCounterMode (BENCH.md)"],
+                         flopsPerStep: size.hasStandardResolution ? 28.2e9 * Double(batch) / 16 : nil,
+                         extra: ["flops_source": "torch FlopCounterMode (BENCH.md)"],
                          defaultSteps: 20) {
         _ = withoutGradients { model.encode(x).mean }
     }

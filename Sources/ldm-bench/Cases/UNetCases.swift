@@ -36,7 +36,8 @@ func benchmarkUNet(pixel: Bool) -> UNetArchitecture {
 
 /// torch_ref.py's `_unet_train_case` (BENCH.md: batch 8): a 10-class ClassContext of 8 tokens × 128, and per
 /// step random timesteps and noise, x_t = √ᾱ_t·x₀ + √(1 − ᾱ_t)·ε, the MSE of the UNet's ε
-/// prediction, and Adam; the batch in `shards` shards side by side, as the trainers run it, and (lr 1e-4) over the UNet's and the class table's parameters.
+/// prediction, and Adam (lr 1e-4) over the UNet's and the class table's parameters; the batch in
+/// `shards` shards side by side, as the trainers run it.
 private func unetTrainingCase(name: String, architecture: UNetArchitecture, sampleShape: [Int], batch: Int, shards: Int,
                               defaultSteps: Int) -> BenchmarkCase {
     let (classes, tokens, timesteps) = (10, 8, 1000)
@@ -57,7 +58,7 @@ private func unetTrainingCase(name: String, architecture: UNetArchitecture, samp
         let noise = Tensor.randomNormal(x0.shape, using: &generator)
         let noisy = schedule.noised(x0, noise: noise, timesteps: t)
         let sharded = ShardedGradients(batch: batch, shards: shards, wrt: parameters.map { $0.parameter.wrappedValue }) {
-            _, range in
+            range in
             let prediction = unet(noisy.sliced(axis: 0, range: range), timesteps: Array(t[range]),
                                   context: classContext(Array(labels[range])))
             return ShardLoss(loss: mseLoss(prediction, noise.sliced(axis: 0, range: range)), extra: ())
