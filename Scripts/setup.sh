@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages swift-ldm builds against, and only those that are missing, so that it
-# returns at once when everything is there. Runs as root (CI) or through sudo.
+# returns at once when everything is there. Runs as root (CI) or through sudo. Then fetches the
+# pretrained weights (Scripts/fetch-weights.sh), also only when missing.
 set -euo pipefail
 
-packages=(libopenblas-dev libhdf5-dev libjpeg-dev libpng-dev zlib1g-dev pkg-config dataset-fashion-mnist opencv-doc)
+packages=(libopenblas-dev libhdf5-dev libjpeg-dev libpng-dev zlib1g-dev pkg-config dataset-fashion-mnist opencv-doc python3-pip)
 
 missing=()
 for package in "${packages[@]}"; do
@@ -13,6 +14,7 @@ done
 
 if ((${#missing[@]} == 0)); then
     echo "setup: system packages present: ${packages[*]}"
+    bash "$(dirname "$0")/fetch-weights.sh"
     exit 0
 fi
 
@@ -29,3 +31,4 @@ echo "setup: installing ${missing[*]}"
 "${as_root[@]}" apt-get update -q
 "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -q -y --no-install-recommends "${missing[@]}"
 echo "setup: installed ${missing[*]}"
+bash "$(dirname "$0")/fetch-weights.sh"
