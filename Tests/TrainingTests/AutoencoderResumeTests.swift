@@ -17,12 +17,14 @@ final class AutoencoderResumeTests: XCTestCase {
                          resuming: (checkpoint: Checkpoint, file: URL)? = nil) throws -> AutoencoderTrainer {
         try AutoencoderTrainer(config: config, configYAML: try ConfigLoader.yaml(of: config),
                                run: try RunFolder(url: folder.appendingPathComponent(name)),
-                               trainingData: SyntheticImages(), resumingFrom: resuming)
+                               trainingData: SyntheticImages(),
+                               perceptual: config.loss.perceptualWeight > 0 ? pooledImageDistance : nil,
+                               resumingFrom: resuming)
     }
 
     /// N steps, a checkpoint, a fresh process-like restart, M more steps: bit-identical to N + M.
-    private func assertResumeIsExact(kind: AutoencoderModelConfig.Kind) throws {
-        var config = tinyAutoencoderConfig(kind: kind)
+    private func assertResumeIsExact(kind: AutoencoderModelConfig.Kind, adversarial: Bool = false) throws {
+        var config = adversarial ? tinyAdversarialAutoencoderConfig(kind: kind) : tinyAutoencoderConfig(kind: kind)
         config.train.steps = 5
         let straight = try trainer(config, run: "straight")
         try straight.train()
@@ -41,7 +43,9 @@ final class AutoencoderResumeTests: XCTestCase {
         for key in a.keys { XCTAssertEqual(a[key]!.scalars, b[key]!.scalars, "\(key) differs after resuming") }
         let lastStraight = try CheckpointStore.load(folder.appendingPathComponent("straight")).checkpoint
         let lastResumed = try CheckpointStore.load(folder.appendingPathComponent("split")).checkpoint
-        for (key, value) in lastStraight.tensors where key.hasPrefix("ema.") || key.hasPrefix("optimizer.") {
+        let sections = ["ema.", "optimizer.", "discriminator.", "disc_optimizer."]
+        XCTAssertEqual(lastStraight.tensors.keys.contains { $0.hasPrefix("discriminator.") }, adversarial)
+        for (key, value) in lastStraight.tensors where sections.contains(where: key.hasPrefix) {
             XCTAssertEqual(value.scalars, lastResumed.tensors[key]?.scalars, "\(key) differs after resuming")
         }
         // The resumed run's metrics log has each step once.
@@ -49,9 +53,10 @@ final class AutoencoderResumeTests: XCTestCase {
         XCTAssertEqual(steps, [1, 2, 3, 4, 5])
     }
 
-    /// With the batch in shards side by side, one thread or two train the same weights.
+    /// With the batch in shards side by side, one thread or two train the same weights (with the full
+    /// loss, whose adaptive weight gathers both shards' gradients between the two passes).
     func testShardedTrainingDoesNotDependOnTheThreadCount() throws {
-        var config = tinyAutoencoderConfig(kind: .vq)
+        var config = tinyAdversarialAutoencoderConfig(kind: .vq)
         config.train.steps = 3
         config.train.shards = 3
         let saved = ComputeSettings.threadCount
@@ -68,6 +73,48 @@ final class AutoencoderResumeTests: XCTestCase {
 
     func testKLResumeIsBitExact() throws { try assertResumeIsExact(kind: .kl) }
     func testVQResumeIsBitExact() throws { try assertResumeIsExact(kind: .vq) }
+    /// Resuming in the middle of adversarial training (disc_start 2, stopped at 3) restores the
+    /// discriminator and its optimizer exactly.
+    func testAdversarialResumeIsBitExact() throws { try assertResumeIsExact(kind: .kl, adversarial: true) }
+    func testAdversarialVQResumeIsBitExact() throws { try assertResumeIsExact(kind: .vq, adversarial: true) }
+
+    func testAdversarialRunLogsTheReferenceMetricsFromDiscStart() throws {
+        let config = tinyAdversarialAutoencoderConfig()
+        try trainer(config, run: "gan").train()
+        let lines = try String(contentsOf: folder.appendingPathComponent("gan/metrics.jsonl"), encoding: .utf8)
+            .split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        XCTAssertEqual(lines.count, 5)
+        let adversarialNames = ["d_weight", "g_loss", "d_loss", "logits_real", "logits_fake"]
+        XCTAssertEqual(lines[1]["disc_factor"] as? Double, 0)  // step 2 runs at step index 1 < disc_start
+        XCTAssertTrue(adversarialNames.allSatisfy { lines[1][$0] == nil })
+        XCTAssertEqual(lines[2]["disc_factor"] as? Double, 1)
+        for name in adversarialNames + ["p_loss"] { XCTAssertNotNil(lines[2][name], name) }
+        XCTAssertGreaterThan(lines[2]["d_weight"] as! Double, 0)
+    }
+
+    func testCheckpointWithoutADiscriminatorIsRefusedByAnAdversarialConfig() throws {
+        try trainer(tinyAutoencoderConfig(), run: "plain").train()
+        let checkpoint = try CheckpointStore.load(folder.appendingPathComponent("plain"))
+        XCTAssertThrowsError(try trainer(tinyAdversarialAutoencoderConfig(), run: "gan", resuming: checkpoint)) { error in
+            XCTAssertTrue("\(error)".contains(checkpoint.file.path), "\(error)")
+            XCTAssertTrue("\(error)".contains("no discriminator"), "\(error)")
+        }
+    }
+
+    func testLossSettingsThatCannotWorkAreNamed() throws {
+        var config = tinyAdversarialAutoencoderConfig()
+        config.loss.discBetas = [0.5]
+        XCTAssertThrowsError(try trainer(config, run: "betas")) { XCTAssertTrue("\($0)".contains("loss.disc_betas"), "\($0)") }
+        config = tinyAdversarialAutoencoderConfig()
+        config.loss.discNumLayers = 0
+        XCTAssertThrowsError(try trainer(config, run: "depth")) { XCTAssertTrue("\($0)".contains("loss.disc_num_layers"), "\($0)") }
+        config = tinyAutoencoderConfig()
+        config.loss.perceptualWeight = 1
+        XCTAssertThrowsError(try AutoencoderTrainer(config: config, configYAML: "", run: try RunFolder(url: folder.appendingPathComponent("p")),
+                                                    trainingData: SyntheticImages())) {
+            XCTAssertTrue("\($0)".contains("loss.perceptual_weight"), "\($0)")
+        }
+    }
 
     func testCheckpointOfAnotherArchitectureIsRefusedNamingTheTensor() throws {
         let config = tinyAutoencoderConfig()

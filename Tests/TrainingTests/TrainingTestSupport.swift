@@ -49,6 +49,24 @@ func tinyAutoencoderConfig(kind: AutoencoderModelConfig.Kind = .kl) -> Autoencod
     return config
 }
 
+/// A cheap differentiable stand-in for the perceptual distance: the mean squared difference of the
+/// images' 4×4 block means, per sample.
+let pooledImageDistance: ImageDistance = { a, b in
+    let difference = a.avgPool2d(kernel: 4, stride: 4) - b.avgPool2d(kernel: 4, stride: 4)
+    return (difference * difference).mean(alongAxes: [1, 2, 3])
+}
+
+/// `tinyAutoencoderConfig` with the full loss: perceptual distance, and a small discriminator from step 2 on.
+func tinyAdversarialAutoencoderConfig(kind: AutoencoderModelConfig.Kind = .kl) -> AutoencoderRunConfig {
+    var config = tinyAutoencoderConfig(kind: kind)
+    config.loss.perceptualWeight = 0.5
+    config.loss.discWeight = 0.5
+    config.loss.discStart = 2
+    config.loss.discNdf = 8
+    config.loss.discNumLayers = 2
+    return config
+}
+
 /// A fresh temporary folder, removed by `removeTemporaryFolder`.
 func makeTemporaryFolder(_ name: String) throws -> URL {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID().uuidString)")

@@ -28,37 +28,59 @@ func reconstructionError(_ images: Tensor, _ reconstruction: Tensor, _ kind: Aut
     }
 }
 
-/// The KL autoencoder's loss as CompVis's LPIPSWithDiscriminator computes it without the perceptual
-/// and adversarial terms (its learned log-variance stays 0, so nll = rec): the reconstruction error
-/// summed over pixels and averaged over the batch, plus kl_weight × the batch mean of KL.
-/// CompVis ldm/modules/losses/contperceptual.py.
-public func klAutoencoderLoss(images: Tensor, reconstruction: Tensor, posterior: DiagonalGaussian,
-                              config: AutoencoderLossConfig) -> (loss: Tensor, metrics: StepMetrics) {
+/// A differentiable distance between two image batches [N, C, H, W] in [−1, 1]: one value per sample, [N]
+/// (the perceptual distance of the first-stage loss).
+public typealias ImageDistance = (_ images: Tensor, _ reconstructions: Tensor) -> Tensor
+
+/// The first-stage loss of one batch without its adversarial term, which depends on the discriminator
+/// and is weighted by the gradient of `nll` (see AutoencoderTrainer).
+struct FirstStageLossTerms {
+    /// The reconstruction term: pixel error plus the weighted perceptual distance.
+    var nll: Tensor
+    /// The regularizer, already weighted: kl_weight × KL, or codebook_weight × the quantiser's loss.
+    var regularizer: Tensor
+    var metrics: StepMetrics
+}
+
+/// The KL autoencoder's loss as CompVis's LPIPSWithDiscriminator (ldm/modules/losses/contperceptual.py),
+/// whose learned log-variance stays 0 (it is not in the autoencoder's optimizer), so nll = rec: the
+/// reconstruction error plus perceptual_weight × the perceptual distance, added to every pixel's error
+/// as the reference broadcasts it, summed over pixels and averaged over the batch; plus kl_weight × the
+/// batch mean of KL.
+func klAutoencoderLoss(images: Tensor, reconstruction: Tensor, posterior: DiagonalGaussian,
+                       config: AutoencoderLossConfig, perceptual: ImageDistance?) -> FirstStageLossTerms {
     let batch = Float(images.shape[0])
+    let pixelsPerImage = Float(images.count) / batch
     let error = reconstructionError(images, reconstruction, config.reconstruction)
-    let nll = error.sum() / batch
-    let kl = posterior.klDivergence().sum() / batch
-    let loss = nll + config.klWeight * kl
+    var nll = error.sum() / batch
     var metrics = StepMetrics()
-    metrics.set("loss", loss.scalar)
+    if let perceptual, config.perceptualWeight > 0 {
+        let distance = perceptual(images, reconstruction).mean()
+        nll = nll + (config.perceptualWeight * pixelsPerImage) * distance
+        metrics.set("p_loss", distance.scalar)
+    }
+    let kl = posterior.klDivergence().sum() / batch
     metrics.set("rec_loss", error.mean().scalar)
     metrics.set("nll_loss", nll.scalar)
     metrics.set("kl_loss", kl.scalar)
-    return (loss, metrics)
+    return FirstStageLossTerms(nll: nll, regularizer: config.klWeight * kl, metrics: metrics)
 }
 
-/// The VQ autoencoder's loss as taming's VQLPIPSWithDiscriminator without the perceptual and
-/// adversarial terms: the mean reconstruction error plus codebook_weight × the quantiser's loss.
-/// taming/modules/losses/vqperceptual.py.
-public func vqAutoencoderLoss(images: Tensor, reconstruction: Tensor, quantization: VectorQuantizer.Output,
-                              codebookSize: Int, config: AutoencoderLossConfig) -> (loss: Tensor, metrics: StepMetrics) {
+/// The VQ autoencoder's loss as taming's VQLPIPSWithDiscriminator (taming/modules/losses/vqperceptual.py):
+/// the mean of reconstruction error plus perceptual_weight × perceptual distance, plus codebook_weight ×
+/// the quantiser's loss.
+func vqAutoencoderLoss(images: Tensor, reconstruction: Tensor, quantization: VectorQuantizer.Output,
+                       config: AutoencoderLossConfig, perceptual: ImageDistance?) -> FirstStageLossTerms {
     let rec = reconstructionError(images, reconstruction, config.reconstruction).mean()
-    let loss = rec + config.codebookWeight * quantization.loss
+    var nll = rec
     var metrics = StepMetrics()
-    metrics.set("loss", loss.scalar)
+    if let perceptual, config.perceptualWeight > 0 {
+        let distance = perceptual(images, reconstruction).mean()
+        nll = nll + config.perceptualWeight * distance
+        metrics.set("p_loss", distance.scalar)
+    }
     metrics.set("rec_loss", rec.scalar)
+    metrics.set("nll_loss", nll.scalar)
     metrics.set("quant_loss", quantization.loss.scalar)
-    metrics.set("perplexity", quantization.perplexity)
-    metrics.set("codebook_usage", Float(Set(quantization.indices).count) / Float(codebookSize))
-    return (loss, metrics)
+    return FirstStageLossTerms(nll: nll, regularizer: config.codebookWeight * quantization.loss, metrics: metrics)
 }

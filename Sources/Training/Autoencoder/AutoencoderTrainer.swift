@@ -21,12 +21,23 @@ public final class AutoencoderTrainer {
     private let ema: ExponentialMovingAverage?
     private let loader: DataLoader
     private var noise: SeededGenerator
+    /// The perceptual distance of the loss, when `loss.perceptual_weight` > 0.
+    private let perceptual: ImageDistance?
+    /// The discriminator and its optimizer, when `loss.disc_weight` > 0.
+    private let adversarial: AdversarialTraining?
     private var clock = RunClock()
 
     /// A new run, or the continuation of the one `checkpoint` was written by.
+    /// - Parameter perceptual: the perceptual distance of the loss; required when `loss.perceptual_weight` > 0.
     public init(config: AutoencoderRunConfig, configYAML: String, run: RunFolder, trainingData: any ImageDataset,
+                perceptual: ImageDistance? = nil,
                 resumingFrom resumed: (checkpoint: Checkpoint, file: URL)? = nil) throws {
         try config.train.validate()
+        try config.loss.validate()
+        if config.loss.perceptualWeight > 0 && perceptual == nil {
+            throw TrainingConfigError(key: "loss.perceptual_weight", message: "is above 0, but no perceptual network was given")
+        }
+        self.perceptual = perceptual
         self.config = config
         self.configYAML = configYAML
         self.run = run
@@ -34,6 +45,13 @@ public final class AutoencoderTrainer {
         firstStage = FirstStage.build(config.model, generator: &generator)
         let loaderSeed = generator.next()
         noise = generator.split()
+        if config.loss.isAdversarial {
+            var discriminatorGenerator = generator.split()
+            adversarial = AdversarialTraining(config: config.loss, imageChannels: config.model.architecture.inChannels,
+                                              learningRate: config.train.learningRate, generator: &discriminatorGenerator)
+        } else {
+            adversarial = nil
+        }
         parameters = firstStage.module.namedParameters()
         optimizer = makeOptimizer(parameters, config.train)
         ema = config.train.ema ? ExponentialMovingAverage(parameters: parameters, decay: config.train.emaDecay) : nil
@@ -67,13 +85,29 @@ public final class AutoencoderTrainer {
             if Interruption.isRequested { break }
             let batch = try loader.next()
             optimizer.learningRate = schedule.learningRate(atStep: step)
-            let (batchGradients, reconstruction, metrics) = shardedStep(batch.images)
+            let factor = discriminatorFactor(step: step, start: config.loss.discStart, factor: config.loss.discFactor)
+            let generatorStep = GeneratorStep(
+                firstStage: firstStage, images: batch.images, parameters: parameters.map(\.parameter.wrappedValue),
+                loss: config.loss, perceptual: perceptual,
+                adversary: adversarial.flatMap { factor > 0 ? .init(discriminator: $0.discriminator, factor: factor,
+                                                                      discWeight: config.loss.discWeight) : nil },
+                shards: settings.shards, noise: &noise)
+            let reconstruction = generatorStep.reconstruction
             let (gradients, gradientNorm) = clipByGlobalNorm(
-                batchGradients, maxNorm: settings.gradientClipNorm > 0 ? settings.gradientClipNorm : .infinity)
+                generatorStep.gradients, maxNorm: settings.gradientClipNorm > 0 ? settings.gradientClipNorm : .infinity)
             optimizer.step(gradients)
             ema?.update()
+            var logged = generatorStep.metrics
+            if let adversarial {
+                logged.set("disc_factor", factor)
+                if factor > 0 {
+                    let discriminatorMetrics = adversarial.step(images: batch.images, reconstructions: reconstruction,
+                                                                factor: factor, learningRate: optimizer.learningRate,
+                                                                shards: settings.shards)
+                    for (name, value) in discriminatorMetrics.entries { logged.set(name, value) }
+                }
+            }
             step += 1
-            var logged = metrics
             logged.set("lr", optimizer.learningRate)
             logged.set("grad_norm", gradientNorm)
             logged.set("skipped_files", Float(loader.dataset.skippedFiles.count))
@@ -87,33 +121,6 @@ public final class AutoencoderTrainer {
         }
         try saveCheckpoint()
         return step >= settings.steps
-    }
-
-    /// The forward and backward passes of one batch, `train.shards` pieces of it side by side on the
-    /// cores (`ShardedGradients`). Each shard samples its posterior from its own split of the run's
-    /// noise generator.
-    /// - Returns: the gradients, the reconstruction of the whole batch, and the step's metrics: each
-    ///   loss term as the size-weighted mean over the shards, the VQ code statistics of the whole batch.
-    private func shardedStep(_ images: Tensor) -> (gradients: [Tensor], reconstruction: Tensor, metrics: StepMetrics) {
-        let batch = images.shape[0]
-        let result = ShardedGradients(batch: batch, shards: config.train.shards,
-                                      wrt: parameters.map(\.parameter.wrappedValue), splitting: &noise) { range, generator in
-            let part = firstStage.trainingLoss(images.sliced(axis: 0, range: range), config: config.loss, noise: &generator)
-            return ShardLoss(loss: part.loss, extra: (reconstruction: part.reconstruction.detached(),
-                                                      metrics: part.metrics, codes: part.codes))
-        }
-        var metrics = StepMetrics()
-        for (range, extra) in result.shards {
-            let weight = Float(range.count) / Float(batch)
-            for (name, value) in extra.metrics.entries { metrics.set(name, (metrics[name] ?? 0) + weight * value) }
-        }
-        if case .vq(let model) = firstStage {
-            let codes = result.shards.flatMap(\.extra.codes)
-            metrics.set("perplexity", VectorQuantizer.perplexity(codes, codes: model.codebookSize))
-            metrics.set("codebook_usage", Float(Set(codes).count) / Float(model.codebookSize))
-        }
-        let reconstruction = Tensor.concatenate(result.shards.map(\.extra.reconstruction), axis: 0)
-        return (result.gradients, reconstruction, metrics)
     }
 
     /// Writes a checkpoint of the current step and refreshes the loss curve.
@@ -130,6 +137,7 @@ public final class AutoencoderTrainer {
         try checkpoint.storeJSON("architecture", config.model.architecture)
         try checkpoint.storeJSON("loader", loader.state)
         try checkpoint.storeJSON("noise", noise.state)
+        adversarial?.store(in: &checkpoint)
         return checkpoint
     }
 
@@ -138,6 +146,7 @@ public final class AutoencoderTrainer {
         try checkpoint.loadWeights(into: firstStage.module, file: file.path)
         step = try checkpoint.restoreTrainingState(optimizer: optimizer, ema: ema, clock: &clock, file: file.path)
         noise = SeededGenerator(state: try checkpoint.json("noise", as: [UInt64].self, file: file.path))
+        try adversarial?.restore(from: checkpoint, file: file.path)
     }
 
     private func log(_ metrics: StepMetrics) throws {
@@ -155,7 +164,7 @@ public final class AutoencoderTrainer {
     }
 
     private func writeLossCurve() throws {
-        let series = run.metrics.series(["rec_loss", "kl_loss", "quant_loss"]).map { name, points in
+        let series = run.metrics.series(["rec_loss", "p_loss", "kl_loss", "quant_loss"]).map { name, points in
             ChartSeries(name: name, steps: points.map(\.step), values: points.map(\.value))
         }
         guard !series.isEmpty else { return }

@@ -11,22 +11,21 @@ extension FirstStage {
         }
     }
 
-    /// One training forward pass: the reconstruction of `images` (from a posterior sample for KL) and
-    /// the first-stage loss with its metrics (and, for VQ, the chosen codes).
-    func trainingLoss(_ images: Tensor, config: AutoencoderLossConfig, noise: inout SeededGenerator)
-        -> (loss: Tensor, reconstruction: Tensor, metrics: StepMetrics, codes: [Int]) {
+    /// One training forward pass: the reconstruction of `images` (from a posterior sample for KL), the
+    /// first-stage loss terms with their metrics, and, for VQ, the chosen codes.
+    func trainingForward(_ images: Tensor, config: AutoencoderLossConfig, perceptual: ImageDistance?,
+                         noise: inout SeededGenerator) -> (terms: FirstStageLossTerms, reconstruction: Tensor, codes: [Int]) {
         switch self {
         case .kl(let model):
             let (reconstruction, posterior) = model(images, samplePosterior: true, generator: &noise)
-            let (loss, metrics) = klAutoencoderLoss(images: images, reconstruction: reconstruction,
-                                                    posterior: posterior, config: config)
-            return (loss, reconstruction, metrics, [])
+            let terms = klAutoencoderLoss(images: images, reconstruction: reconstruction, posterior: posterior,
+                                          config: config, perceptual: perceptual)
+            return (terms, reconstruction, [])
         case .vq(let model):
             let (reconstruction, quantization) = model(images)
-            let (loss, metrics) = vqAutoencoderLoss(images: images, reconstruction: reconstruction,
-                                                    quantization: quantization, codebookSize: model.codebookSize,
-                                                    config: config)
-            return (loss, reconstruction, metrics, quantization.indices)
+            let terms = vqAutoencoderLoss(images: images, reconstruction: reconstruction, quantization: quantization,
+                                          config: config, perceptual: perceptual)
+            return (terms, reconstruction, quantization.indices)
         }
     }
 }
