@@ -47,7 +47,7 @@ let package = Package(
         .target(name: "NN", dependencies: ["TensorCore"]),
         .target(name: "Optimizers", dependencies: ["TensorCore", "NN"], swiftSettings: nativeCode),
         .target(name: "Models", dependencies: ["TensorCore", "NN"]),
-        .target(name: "WeightIO", dependencies: ["TensorCore"]),
+        .target(name: "WeightIO", dependencies: ["TensorCore", "CZlib"]),
         .target(name: "ImageIO", dependencies: ["CImageCodecs"]),
         .target(name: "HDF5Store", dependencies: ["CHDF5"]),
         .target(name: "Datasets", dependencies: ["TensorCore", "ImageIO", "CZlib"]),
