@@ -27,15 +27,15 @@ public final class PerceptualDistance {
     }
 
     /// Per-sample distances [N] between images a and b [N, 1 or 3, H, W] with values in [−1, 1]
-    /// (grey images are repeated to three channels). Both batches pass the network together.
+    /// (grey images are repeated to three channels). The two batches pass the network separately,
+    /// so a constant b (a reconstruction loss's target) records no graph and costs no backward pass.
     public func callAsFunction(_ a: Tensor, _ b: Tensor) -> Tensor {
         precondition(a.shape == b.shape, "PerceptualDistance: images of shapes \(a.shape) and \(b.shape) differ")
-        let batch = a.shape[0]
-        let both = EfficientNetLite0.normalizedInput(Tensor.concatenate([a, b], axis: 0))
+        let featuresA = network.features(EfficientNetLite0.normalizedInput(a), stages: Self.stages)
+        let featuresB = network.features(EfficientNetLite0.normalizedInput(b), stages: Self.stages)
         var total: Tensor? = nil
-        for features in network.features(both, stages: Self.stages) {
-            let unit = Self.unitNormalizedOverChannels(features)
-            let difference = unit.sliced(axis: 0, range: 0..<batch) - unit.sliced(axis: 0, range: batch..<2 * batch)
+        for (u, v) in zip(featuresA, featuresB) {
+            let difference = Self.unitNormalizedOverChannels(u) - Self.unitNormalizedOverChannels(v)
             let term = (difference * difference).sum(alongAxes: [1]).mean(alongAxes: [1, 2])
             total = total.map { $0 + term } ?? term
         }

@@ -6,13 +6,14 @@ import RealModule
 /// x [N, C, H, W], weight [C, 1, kh, kw], bias [C] → y [N, C, Ho, Wo] with
 /// y[n, c, oy, ox] = bias[c] + Σ_{i,j} weight[c, 0, i, j] · x[n, c, oy·s − top + i, ox·s − left + j]
 /// (zero outside the image). Through `conv2d`'s GEMMs each group is [1, kh·kw] × [kh·kw, Ho·Wo]: far
-/// too thin for BLAS, behind an im2col that moves kh·kw times the image. Here x (and dY) are
-/// transposed to [N, H, W, C] (`ChannelsLast`), where every (position, tap) pair is one multiply-add
-/// over all C channels, contiguous and vectorised, and the result is transposed back. Looping over
-/// NCHW rows instead was 2–5× slower on EfficientNet's 14×14 to 2×2 maps of hundreds of channels
-/// (rows too short to pay their loop overhead) and on stride 2, and faster only on 32-channel
-/// 112×112 maps (where the transposes dominate). Work is spread over threads in fixed chunks, so
-/// results do not depend on the thread count.
+/// too thin for BLAS, behind an im2col that moves kh·kw times the image (that way EfficientNet-Lite0's
+/// depthwise layers took half its forward time on 8 images of 64×64). Here x (and dY) are transposed to [N, H, W, C]
+/// (`ChannelsLast`), where every (position, tap) pair is one multiply-add over all C channels,
+/// contiguous and vectorised, and the result is transposed back. Looping over NCHW rows instead
+/// (one multiply-add per tap along an output row) was 1.4–8× slower on EfficientNet's 16×16 to 2×2
+/// maps of 144 to 1152 channels, the more so the smaller the map, and faster only on wide maps of
+/// few channels (32 channels at 112×112), where the transposes dominate. Work is spread over threads
+/// in fixed chunks, so results do not depend on the thread count.
 struct DepthwiseConvolution {
     let geometry: ConvGeometry
 
