@@ -1,6 +1,6 @@
 /// Activation functions, as composites of primitives (their gradients follow from the primitives').
-/// `sigmoid()`, `silu()` and `tanh()` are primitives, in Unary.swift. Each matches PyTorch's values and its
-/// gradient convention at the kinks, and stays finite for large |x|.
+/// `sigmoid()`, `silu()`, `tanh()` and `relu6()` are primitives, in Unary.swift. Each matches PyTorch's
+/// values and its gradient convention at the kinks, and stays finite for large |x|.
 extension Tensor {
     /// max(x, 0). Gradient 1 where x > 0, else 0 (also at 0, as PyTorch). A multiply by
     /// the 0/1 mask, so NaN stays NaN (and −∞ becomes NaN).
@@ -9,13 +9,6 @@ extension Tensor {
     /// x where x > 0, else slope·x. Gradient 1 where x > 0, else `slope` (also at 0, as PyTorch).
     public func leakyRelu(slope: Float = 0.01) -> Tensor {
         Tensor.where(greater(than: 0), self, self * slope)
-    }
-
-    /// min(max(x, 0), 6). Gradient 1 strictly inside (0, 6) and 0 elsewhere, bounds included: PyTorch
-    /// computes relu6 as hardtanh, whose gradient (unlike clamp's) vanishes at the bounds.
-    public func relu6() -> Tensor {
-        let inside = greater(than: 0) * less(than: 6)
-        return Tensor.where(inside, self, detached().clamped(min: 0, max: 6))
     }
 
     /// The Gaussian error linear unit x·Φ(x) = x·(1 + erf(x/√2))/2, or with `approximate` its tanh

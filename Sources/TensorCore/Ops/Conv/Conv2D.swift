@@ -9,11 +9,13 @@
 /// with chunks spread over threads. The pullback computes dx = col2im(Wᵀ·dY),
 /// dW = Σₙ dYₙ·colsₙᵀ and db = Σ dY, each only when wanted. The weight gradient reuses the forward
 /// pass's columns when the weight is differentiable and they are small, and
-/// recomputes them otherwise (`ConvolutionMemory`): they are kh·kw times the size of x.
+/// recomputes them otherwise (`ConvolutionMemory`): they are kh·kw times the size of x. A depthwise
+/// convolution (groups == Cin == Cout) has kernels of its own (`DepthwiseConvolution`).
 public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int = 1,
                    padding: Padding2D = .zero, groups: Int = 1) -> Tensor {
     let geometry = ConvGeometry(input: x.shape, weight: weight.shape, bias: bias?.shape,
                                 stride: stride, padding: padding, groups: groups)
+    if let depthwise = DepthwiseConvolution(geometry) { return depthwiseConv2d(x, weight: weight, bias: bias, depthwise) }
     let keepColumns = GradientMode.isRecording && weight.isDifferentiable
         && geometry.batch * geometry.columnsCount * MemoryLayout<Float>.size <= ConvolutionMemory.keptColumnsLimit
     var keptColumns: [TensorStorage?] = []
@@ -26,6 +28,19 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int
         var cotangents = [
             wanted[0] ? conv2dInputGradient(g, weight: weight, geometry) : nil,
             wanted[1] ? conv2dWeightGradient(g, input: x, columns: keptColumns, geometry) : nil,
+        ]
+        if bias != nil { cotangents.append(wanted[2] ? g.sum(alongAxes: [0, 2, 3]) : nil) }
+        return cotangents
+    }
+}
+
+/// `conv2d` of a depthwise convolution, with its pullback.
+private func depthwiseConv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, _ depthwise: DepthwiseConvolution) -> Tensor {
+    let inputs = [x, weight] + (bias.map { [$0] } ?? [])
+    return depthwise.forward(x, weight: weight, bias: bias).recorded("depthwiseConv2d", inputs: inputs) { g, wanted in
+        var cotangents = [
+            wanted[0] ? depthwise.inputGradient(g, weight: weight) : nil,
+            wanted[1] ? depthwise.weightGradient(g, input: x) : nil,
         ]
         if bias != nil { cotangents.append(wanted[2] ? g.sum(alongAxes: [0, 2, 3]) : nil) }
         return cotangents
