@@ -24,6 +24,7 @@ final class AutoencoderJobsTests: XCTestCase {
         let report = try EvaluationReport(contentsOf: run.appendingPathComponent("evaluation/report.json"))
         XCTAssertEqual(report.details["images"], "8")
         XCTAssertTrue(report[metric: "PSNR"]!.isFinite)
+        XCTAssertGreaterThan(report[metric: AutoencoderEvaluation.perceptualMetricName] ?? -1, 0)
         XCTAssertTrue(try String(contentsOf: run.appendingPathComponent("config.yaml"), encoding: .utf8).contains("seed: 3"))
         XCTAssertEqual(RunFolder.metricsSteps(run), [1, 2, 3, 4])
 
@@ -32,6 +33,23 @@ final class AutoencoderJobsTests: XCTestCase {
             XCTAssertEqual($0 as? RunFolderError, .holdsARun(path: run.path))
             XCTAssertTrue("\($0)".contains("continue it with --resume \(run.path)"), "\($0)")
         }
+    }
+
+    /// The full loss as a user runs it: the pretrained perceptual network read from the weights cache,
+    /// and the discriminator from step 2 on.
+    func testTrainWithTheFullLossLogsItsTerms() throws {
+        let config = try writeTinyImageFolderRun(in: folder)
+        let run = folder.appendingPathComponent("run")
+        try AutoencoderJobs.train(configFiles: [config], overrides: ["loss.perceptual_weight=0.1", "loss.disc_weight=0.5",
+                                                                   "loss.disc_start=2", "loss.disc_ndf=8", "loss.disc_num_layers=2",
+                                                                   "evaluation.perceptual_distance=false"],
+                                  resume: nil, runDirectory: run)
+        let lines = try String(contentsOf: run.appendingPathComponent("metrics.jsonl"), encoding: .utf8)
+            .split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        XCTAssertGreaterThan(lines[0]["p_loss"] as? Double ?? 0, 0)
+        XCTAssertNotNil(lines.last?["d_loss"])
+        let report = try EvaluationReport(contentsOf: run.appendingPathComponent("evaluation/report.json"))
+        XCTAssertNil(report[metric: AutoencoderEvaluation.perceptualMetricName])
     }
 
     func testEvaluateAndReconstructFromACheckpoint() throws {

@@ -108,6 +108,9 @@ final class AutoencoderResumeTests: XCTestCase {
         config = tinyAdversarialAutoencoderConfig()
         config.loss.discNumLayers = 0
         XCTAssertThrowsError(try trainer(config, run: "depth")) { XCTAssertTrue("\($0)".contains("loss.disc_num_layers"), "\($0)") }
+        config.loss.discNumLayers = 3  // 16-pixel images: three layers need at least 24
+        config.data.imageSize = 16
+        XCTAssertThrowsError(try trainer(config, run: "deep")) { XCTAssertTrue("\($0)".contains("at least 24 pixels"), "\($0)") }
         config = tinyAutoencoderConfig()
         config.loss.perceptualWeight = 1
         XCTAssertThrowsError(try AutoencoderTrainer(config: config, configYAML: "", run: try RunFolder(url: folder.appendingPathComponent("p")),

@@ -1,3 +1,4 @@
+import Models
 import TensorCore
 
 /// The adversarial terms of the first-stage loss, as taming-transformers and CompVis write them
@@ -37,4 +38,17 @@ public func discriminatorFactor(step: Int, start: Int, factor: Float) -> Float {
 /// The Euclidean norm of all of a tensor's elements, summed in Double.
 func l2Norm(_ x: Tensor) -> Double {
     x.withUnsafeScalars { scalars in scalars.reduce(0.0) { $0 + Double($1) * Double($1) } }.squareRoot()
+}
+
+extension PatchDiscriminator {
+    /// Throws unless images of `side` pixels leave the discriminator of `depth` at least one patch:
+    /// side / 2^depth − 2 ≥ 1.
+    static func checkImageSize(_ side: Int, depth: Int) throws {
+        let smallest = 3 << depth
+        guard side >= smallest else {
+            throw TrainingConfigError(key: "loss.disc_num_layers",
+                                      message: "is \(depth), too deep for \(side)-pixel images (data.image_size): "
+                                          + "the discriminator needs at least \(smallest) pixels; use fewer layers")
+        }
+    }
 }

@@ -6,17 +6,23 @@ import TensorCore
 import Visuals
 
 /// Measures a first stage's reconstructions on a held-out set: mean per-image PSNR and SSIM, L1 and
-/// MSE (optionally on a region of each image), and for VQ the share of the codebook in use; writes
-/// `report.json`, `report.txt` and `reconstructions.png` (originals beside reconstructions) to `output`.
+/// MSE (optionally on a region of each image), the perceptual distance when a perceptual network is
+/// given, and for VQ the share of the codebook in use; writes `report.json`, `report.txt` and
+/// `reconstructions.png` (originals beside reconstructions) to `output`.
 public enum AutoencoderEvaluation {
+    /// The report's name for the perceptual distance: the network is named, since it is not LPIPS's.
+    public static let perceptualMetricName = "perceptual distance (EfficientNet-Lite0)"
+
     public static func evaluate(_ firstStage: FirstStage, on dataset: any ImageDataset, config: EvaluationConfig,
-                                output: URL, details: [String: String] = [:],
+                                output: URL, perceptual: ImageDistance? = nil, details: [String: String] = [:],
                                 progress: ProgressReporter? = nil) throws -> EvaluationReport {
         try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
         let imageCount = config.maxImages > 0 ? min(config.maxImages, dataset.count) : dataset.count
         let batchSize = min(config.batchSize, imageCount)
         let loader = try DataLoader(dataset: dataset, batchSize: batchSize, shuffle: false, dropLast: false, seed: 0)
-        var metrics = ReconstructionMetrics(crop: try cropRegion(config.measureRegion))
+        let crop = try cropRegion(config.measureRegion)
+        var metrics = ReconstructionMetrics(crop: crop)
+        var perceptualSum = 0.0
         var codesUsed = Set<Int>()
         var shown: (originals: [Tensor], reconstructions: [Tensor]) = ([], [])
         firstStage.module.eval()
@@ -34,6 +40,10 @@ public enum AutoencoderEvaluation {
                 return firstStage.reconstruct(images)
             }.clamped(min: -1, max: 1)
             try metrics.add(originals: images, reconstructions: reconstructions)
+            if let perceptual {
+                let distances = withoutGradients { perceptual(cropped(images, crop), cropped(reconstructions, crop)) }
+                perceptualSum += distances.scalars.reduce(0.0) { $0 + Double($1) }
+            }
             if shown.originals.reduce(0, { $0 + $1.shape[0] }) < config.gridImages {
                 shown.originals.append(images)
                 shown.reconstructions.append(reconstructions)
@@ -43,6 +53,9 @@ public enum AutoencoderEvaluation {
         var reportDetails = details
         reportDetails["dataset"] = dataset.name
         var report = metrics.report(title: "Reconstruction on \(dataset.name)", details: reportDetails)
+        if perceptual != nil {
+            report.metrics.append(.init(name: perceptualMetricName, value: perceptualSum / Double(metrics.imageCount), unit: ""))
+        }
         if case .vq(let model) = firstStage {
             report.metrics.append(.init(name: "codebook usage", value: Double(codesUsed.count) / Double(model.codebookSize)))
         }
@@ -58,6 +71,13 @@ public enum AutoencoderEvaluation {
             throw DataConfigError(key: "evaluation.measure_region", message: "expected [top, left, height, width], got \(region)")
         }
         return CropRegion(top: region[0], left: region[1], height: region[2], width: region[3])
+    }
+
+    /// The measured region of images [N, C, H, W] (all of them without a crop).
+    private static func cropped(_ images: Tensor, _ crop: CropRegion?) -> Tensor {
+        guard let crop else { return images }
+        return images.sliced(axis: 2, range: crop.top..<(crop.top + crop.height))
+            .sliced(axis: 3, range: crop.left..<(crop.left + crop.width))
     }
 
     private static func writeGrid(_ shown: (originals: [Tensor], reconstructions: [Tensor]), count: Int, to url: URL) throws {

@@ -5,6 +5,7 @@ import Foundation
 import ImageIO
 import Models
 import TensorCore
+import WeightIO
 
 /// What the `train-ae` command does, one function per subcommand; the executable only parses
 /// arguments. Messages go to standard output.
@@ -28,7 +29,10 @@ public enum AutoencoderJobs {
               + "on \(trainingData.name) (\(trainingData.count) images); OpenBLAS \(BLAS.coreName), "
               + "\(ComputeSettings.threadCount) threads")
         print("train-ae: run folder \(run.url.path)")
+        let perceptual = try loadPerceptualDistance(needed: config.loss.perceptualWeight > 0
+                                                    || (heldout != nil && config.evaluation.perceptualDistance))
         let trainer = try AutoencoderTrainer(config: config, configYAML: yaml, run: run, trainingData: trainingData,
+                                             perceptual: config.loss.perceptualWeight > 0 ? perceptual : nil,
                                              resumingFrom: resumed)
         print("train-ae: \(trainer.firstStage.module.parameterCount) parameters; "
               + (resumed != nil ? "resuming at step \(trainer.step)" : "starting"))
@@ -49,6 +53,7 @@ public enum AutoencoderJobs {
             let report = try trainer.withEvaluationWeights {
                 try AutoencoderEvaluation.evaluate(
                     trainer.firstStage, on: heldout, config: config.evaluation, output: run.evaluation,
+                    perceptual: config.evaluation.perceptualDistance ? perceptual : nil,
                     details: ["step": "\(trainer.step)", "weights": config.train.ema ? "EMA" : "trained"],
                     progress: ProgressReporter(total: evaluatedCount(heldout, config.evaluation)))
             }
@@ -81,8 +86,10 @@ public enum AutoencoderJobs {
         }
         let outputFolder = output ?? file.deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("evaluation")
+        let perceptual = try loadPerceptualDistance(needed: evaluation.perceptualDistance)
         let report = try AutoencoderEvaluation.evaluate(
-            firstStage, on: dataset, config: evaluation, output: outputFolder, details: ["checkpoint": file.path],
+            firstStage, on: dataset, config: evaluation, output: outputFolder, perceptual: perceptual,
+            details: ["checkpoint": file.path],
             progress: ProgressReporter(total: evaluatedCount(dataset, evaluation)))
         print("")
         print(report.textTable())
@@ -127,6 +134,14 @@ public enum AutoencoderJobs {
         }
         firstStage.module.eval()
         return (firstStage, config, file)
+    }
+
+    /// The pretrained perceptual distance when `needed`, loaded once for the loss and the evaluation.
+    static func loadPerceptualDistance(needed: Bool) throws -> ImageDistance? {
+        guard needed else { return nil }
+        let distance = try PerceptualDistance.pretrained()
+        print("train-ae: perceptual network EfficientNet-Lite0 (ImageNet) from \(PretrainedWeights.directory.path)")
+        return distance.imageDistance
     }
 
     /// The run folder a checkpoint file belongs to (`RUN/checkpoints/step-….safetensors` → RUN).

@@ -34,6 +34,9 @@ public final class AutoencoderTrainer {
                 resumingFrom resumed: (checkpoint: Checkpoint, file: URL)? = nil) throws {
         try config.train.validate()
         try config.loss.validate()
+        if config.loss.isAdversarial {
+            try PatchDiscriminator.checkImageSize(config.data.imageSize, depth: config.loss.discNumLayers)
+        }
         if config.loss.perceptualWeight > 0 && perceptual == nil {
             throw TrainingConfigError(key: "loss.perceptual_weight", message: "is above 0, but no perceptual network was given")
         }

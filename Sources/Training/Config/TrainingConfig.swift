@@ -58,6 +58,8 @@ public struct EvaluationConfig: Codable, Equatable {
     public var measureRegion: [Int] = []
     /// Pairs of originals and reconstructions in the evaluation grid.
     public var gridImages = 32
+    /// Also measure the perceptual distance (EfficientNet-Lite0) of reconstructions.
+    public var perceptualDistance = true
 
     public init() {}
 }

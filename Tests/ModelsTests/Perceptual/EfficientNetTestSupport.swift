@@ -4,25 +4,13 @@ import TensorCore
 import TestSupport
 import WeightIO
 
-/// The ImageNet weights of EfficientNet-Lite0 as the reference's state dict (the .pth file's keys).
-///
-/// Read from the safetensors copy that Scripts/fixtures/efficientnet_lite0.py writes beside the .pth
-/// in the weights cache, until the tests read the .pth itself; loaded once per test run.
+/// The ImageNet weights of EfficientNet-Lite0 as the reference's state dict (the .pth file's keys), read
+/// from the weights cache's PyTorch file with WeightIO's reader; loaded once per test run.
 func loadEfficientNetLite0Weights() throws -> [String: Tensor] {
     if let cached = WeightsCache.stateDict { return cached }
-    let checkpoint = try PretrainedWeights.efficientNetLite0()
-    let copy = checkpoint.deletingPathExtension().appendingPathExtension("safetensors")
-    guard FileManager.default.fileExists(atPath: copy.path) else {
-        throw MissingConvertedWeights(path: copy.path)
-    }
-    let stateDict = try SafeTensors.read(contentsOf: copy).tensors
+    let stateDict = try PyTorchCheckpoint(contentsOf: PretrainedWeights.efficientNetLite0()).stateDict()
     WeightsCache.stateDict = stateDict
     return stateDict
-}
-
-struct MissingConvertedWeights: Error, CustomStringConvertible {
-    let path: String
-    var description: String { "\(path) not found: Scripts/fixtures/efficientnet_lite0.py writes it from the .pth" }
 }
 
 private enum WeightsCache {
