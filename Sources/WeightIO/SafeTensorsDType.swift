@@ -20,19 +20,21 @@ public enum SafeTensorsDType: String, Sendable {
         }
     }
 
+    /// The same element type as PyTorch names it, whose decoder both readers share.
+    var torchDType: TorchDType {
+        switch self {
+        case .float64: .float64
+        case .float32: .float32
+        case .float16: .float16
+        case .bfloat16: .bfloat16
+        case .int64: .int64
+        case .int32: .int32
+        }
+    }
+
     /// Converts `count` little-endian elements at `source` (any alignment) into `destination`.
     func decode(_ source: UnsafeRawPointer, count: Int, into destination: UnsafeMutablePointer<Float>) {
-        func load<T: FixedWidthInteger>(_ i: Int, as _: T.Type) -> T {
-            T(littleEndian: source.loadUnaligned(fromByteOffset: i * MemoryLayout<T>.size, as: T.self))
-        }
-        switch self {
-        case .float64: for i in 0..<count { destination[i] = Float(Double(bitPattern: load(i, as: UInt64.self))) }
-        case .float32: for i in 0..<count { destination[i] = Float(bitPattern: load(i, as: UInt32.self)) }
-        case .float16: for i in 0..<count { destination[i] = floatFromHalf(load(i, as: UInt16.self)) }
-        case .bfloat16: for i in 0..<count { destination[i] = Float(bitPattern: UInt32(load(i, as: UInt16.self)) << 16) }
-        case .int64: for i in 0..<count { destination[i] = Float(load(i, as: Int64.self)) }
-        case .int32: for i in 0..<count { destination[i] = Float(load(i, as: Int32.self)) }
-        }
+        torchDType.decodeFloats(source, first: 0, stride: 1, count: count, into: destination)
     }
 }
 

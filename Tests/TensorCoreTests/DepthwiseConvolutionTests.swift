@@ -9,24 +9,7 @@ final class DepthwiseConvolutionTests: XCTestCase {
                                 "paddingWiderThanKernel", "wide"]
 
     func testValuesAndGradientsMatchPyTorch() throws {
-        let fixture = try Fixtures.load("depthwise_conv")
-        for name in fixtureNames {
-            let config = try fixture.tensor("\(name).config").scalars.map { Int($0) }
-            let padding = Padding2D(top: config[1], bottom: config[2], left: config[3], right: config[4])
-            let x = try fixture.tensor("\(name).x").asLeaf()
-            let weight = try fixture.tensor("\(name).weight").asLeaf()
-            let bias = fixture["\(name).bias"]?.asLeaf()
-            let y = conv2d(x, weight: weight, bias: bias, stride: config[0], padding: padding, groups: x.shape[1])
-            assertClose(y, try fixture.tensor("\(name).y"), rtol: 1e-5, atol: 1e-5, name)
-
-            let grads = gradients(of: y, wrt: [x, weight] + (bias.map { [$0] } ?? []),
-                                  seed: try fixture.tensor("\(name).dy"))
-            assertClose(grads[0], try fixture.tensor("\(name).dx"), rtol: 1e-5, atol: 1e-5, "\(name) dx")
-            assertClose(grads[1], try fixture.tensor("\(name).dweight"), rtol: 1e-5, atol: 1e-4, "\(name) dweight")
-            if bias != nil {
-                assertClose(grads[2], try fixture.tensor("\(name).dbias"), rtol: 1e-5, atol: 1e-5, "\(name) dbias")
-            }
-        }
+        try assertConvolutionMatchesFixtures("depthwise_conv", names: fixtureNames, weightGradientTolerance: 1e-4)
     }
 
     func testGradientsMatchFiniteDifferences() {
