@@ -61,7 +61,7 @@ final class PhotoSetTests: XCTestCase {
         XCTAssertEqual(crops.count, 3)  // the big photo has 129 × 65 crop positions
     }
 
-    func testHeldOutSamplesAreCentralCropsOnWhite() throws {
+    func testHeldOutSamplesAreTheTilesOfTheHeldOutPhotos() throws {
         let (folder, photos) = try makePhotoFolder()
         let heldout = try photoSet(folder, .heldout)
         XCTAssertEqual(heldout.count, 1)
@@ -69,6 +69,22 @@ final class PhotoSetTests: XCTestCase {
         let sample = try heldout.sample(at: 0, generator: &generator)
         XCTAssertEqual(Image(tensor: sample.image), photos["mid.png"]!.rgb().centerCropped(width: 64, height: 64))
         XCTAssertNil(sample.label)
+    }
+
+    /// Tiles: the big photo's working size 192 × 128 holds 3 × 2 crops of 64, the small one's 80 × 64 one,
+    /// centred (offset 8 across).
+    func testTilesCoverEachPhotoInAGrid() throws {
+        let (folder, photos) = try makePhotoFolder()
+        let tiled = try photoSet(folder, .train, cropping: .tiles, flipProbability: 0)
+        XCTAssertEqual(tiled.count, 7)
+        let big = photos["big.png"]!.resized(shorterSide: 128), small = photos["small.png"]!.rgb().resized(shorterSide: 64)
+        var generator = SeededGenerator(seed: 0)
+        let expected = [big.cropped(x: 0, y: 0, width: 64, height: 64), big.cropped(x: 128, y: 0, width: 64, height: 64),
+                        big.cropped(x: 64, y: 64, width: 64, height: 64), small.cropped(x: 8, y: 0, width: 64, height: 64)]
+        for (index, image) in zip([0, 2, 4, 6], expected) {
+            XCTAssertEqual(Image(tensor: try tiled.sample(at: index, generator: &generator).image), image, "tile \(index)")
+        }
+        XCTAssertEqual(try tiled.sample(at: 6, generator: &generator).source, tiled.files[1])
     }
 
     func testResumedLoaderRepeatsTheRandomCrops() throws {

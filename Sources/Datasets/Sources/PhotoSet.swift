@@ -10,11 +10,14 @@ import TensorCore
 /// 2 × crop, so that a crop shows a sizeable part of the scene rather than a patch of texture; one
 /// whose shorter side is below the crop is enlarged (bicubic) to the crop. Samples are then random
 /// crops (`cropsPerPhoto` per photo and epoch; sample i uses photo i mod photos), mirrored with
-/// probability `flipProbability`, or the central crop of each photo.
+/// probability `flipProbability`, the central crop of each photo, or every tile of each photo.
 public struct PhotoSet: ImageDataset {
     public enum Cropping: Equatable, Sendable {
         case random(cropsPerPhoto: Int)
         case center
+        /// The grid of non-overlapping crops that fits each photo at its working size, centred on it,
+        /// photo by photo, row by row: many measured regions from few photos (the held-out default).
+        case tiles
     }
 
     public static let defaultDirectory = URL(fileURLWithPath: "/usr/share/doc/opencv-doc/examples/data")
@@ -29,6 +32,8 @@ public struct PhotoSet: ImageDataset {
     /// The paths of the photos in use, in the list's order.
     public let files: [String]
     private let photos: [Image]
+    /// With `.tiles`: each sample's photo and the top-left corner of its crop.
+    private let tiles: [(photo: Int, x: Int, y: Int)]
     private let skipped: SkippedFiles
 
     public var name: String { "photos \(split.rawValue)" }
@@ -39,17 +44,18 @@ public struct PhotoSet: ImageDataset {
         switch cropping {
         case .random(let cropsPerPhoto): photos.count * cropsPerPhoto
         case .center: photos.count
+        case .tiles: tiles.count
         }
     }
 
     /// Reads and prepares the photos of `split`. By default the training split is cropped at
-    /// random (16 crops per photo and epoch, mirrored half the time) and the held-out split at the centre.
+    /// random (16 crops per photo and epoch, mirrored half the time) and the held-out split in tiles.
     public init(split: PhotoList.Split, cropSize: Int, cropping: Cropping? = nil, flipProbability: Float? = nil,
                 listFile: URL = defaultListFile, directory: URL = defaultDirectory) throws {
         guard Self.cropSizes.contains(cropSize) else {
             throw DatasetError.invalidParameter(name: "crop size", value: cropSize, expected: "64 to 256")
         }
-        let cropping = cropping ?? (split == .train ? .random(cropsPerPhoto: 16) : .center)
+        let cropping = cropping ?? (split == .train ? .random(cropsPerPhoto: 16) : .tiles)
         if case .random(let cropsPerPhoto) = cropping, cropsPerPhoto < 1 {
             throw DatasetError.invalidParameter(name: "crops per photo", value: cropsPerPhoto, expected: "at least 1")
         }
@@ -73,16 +79,21 @@ public struct PhotoSet: ImageDataset {
         self.flipProbability = flipProbability ?? (split == .train ? 0.5 : 0)
         self.files = prepared.map(\.path)
         self.photos = prepared.map(\.image)
+        self.tiles = cropping == .tiles ? Self.tileCorners(prepared.map(\.image), cropSize: cropSize) : []
         self.skipped = skipped
     }
 
     public func sample(at index: Int, generator: inout SeededGenerator) throws -> Sample {
         precondition((0..<count).contains(index), "\(name): index \(index) outside 0..<\(count)")
-        let photo = index % photos.count
+        var photo = index % photos.count
         var image: Image
         switch cropping {
         case .random: image = photos[photo].randomlyCropped(width: cropSize, height: cropSize, using: &generator)
         case .center: image = photos[photo].centerCropped(width: cropSize, height: cropSize)
+        case .tiles:
+            let tile = tiles[index]
+            photo = tile.photo
+            image = photos[photo].cropped(x: tile.x, y: tile.y, width: cropSize, height: cropSize)
         }
         if generator.nextUniform() < flipProbability { image = image.flippedHorizontally() }
         return Sample(image: Tensor(image: image), source: files[photo])
@@ -106,6 +117,19 @@ public struct PhotoSet: ImageDataset {
             case .failure(let error): skipped.record(path, message: "\(error)"); return nil
             }
         }
+    }
+
+    /// Every photo's grid of non-overlapping crop corners, the grid centred on the photo.
+    static func tileCorners(_ photos: [Image], cropSize: Int) -> [(photo: Int, x: Int, y: Int)] {
+        var corners: [(photo: Int, x: Int, y: Int)] = []
+        for (index, photo) in photos.enumerated() {
+            let columns = photo.width / cropSize, rows = photo.height / cropSize
+            let left = (photo.width - columns * cropSize) / 2, top = (photo.height - rows * cropSize) / 2
+            for row in 0..<rows {
+                for column in 0..<columns { corners.append((index, left + column * cropSize, top + row * cropSize)) }
+            }
+        }
+        return corners
     }
 
     /// `image` shrunk to a shorter side of 2 × crop when larger than that, or enlarged to the crop when smaller.
