@@ -68,6 +68,7 @@ public struct CharacterMap: Sendable {
     /// Format 12: a count of groups (startCharCode, endCharCode, startGlyphID), each a run.
     private static func format12Runs(_ cmap: FontBytes, at offset: Int) throws -> [MappedRun] {
         let count = Int(try cmap.uint32(at: offset + 12))
+        try cmap.checkArray(at: offset + 16, count: count, size: 12)
         return try (0..<count).map { index in
             let group = offset + 16 + 12 * index
             let first = try cmap.uint32(at: group), last = try cmap.uint32(at: group + 4)

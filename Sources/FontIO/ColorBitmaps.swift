@@ -32,6 +32,7 @@ public struct ColorBitmaps: Sendable {
         }
         strikeCount = Int(try cblc.uint32(at: 4))
         guard strikeCount > 0 else { throw cblc.invalid("no bitmap strikes (numSizes is 0)") }
+        try cblc.checkArray(at: 8, count: strikeCount, size: BitmapStrike.recordSize)
         let strikes = try (0..<strikeCount).map { index in
             try BitmapStrike(cblc, record: 8 + BitmapStrike.recordSize * index, dataLength: cbdt.length)
         }

@@ -54,6 +54,12 @@ struct FontBytes: Sendable {
         return try (0..<count).map { try uint16(at: offset + 2 * $0) }
     }
 
+    /// Throws unless `count` records of `size` bytes from `offset` lie inside the part (checked
+    /// before reading a count the file gives, so a damaged count is an error, not a huge allocation).
+    func checkArray(at offset: Int, count: Int, size: Int) throws {
+        try check(offset, count * size)
+    }
+
     func bytes(at offset: Int, count: Int) throws -> ArraySlice<UInt8> {
         try check(offset, count)
         return storage[start + offset..<start + offset + count]

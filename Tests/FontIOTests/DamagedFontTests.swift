@@ -92,6 +92,15 @@ final class DamagedFontTests: XCTestCase {
                                                           length: try record("GSUB").length))
     }
 
+    func testAHugeCountIsRefusedBeforeAnythingIsAllocated() throws {
+        let font = try font(), cblc = try record("CBLC"), cmap = try record("cmap")
+        XCTAssertEqual(openingError(patched(font, table: "CBLC", at: 4, uint32: 0xFFFF_FFFF))?.problem,
+                       .readPastEnd(offset: 8, count: 48 * 0xFFFF_FFFF, length: cblc.length))
+        let format12 = field(font, cmap.offset + 16)  // the second encoding record's subtable
+        XCTAssertEqual(openingError(patched(font, table: "cmap", at: format12 + 12, uint32: 0xFFFF_FFFF))?.problem,
+                       .readPastEnd(offset: format12 + 16, count: 12 * 0xFFFF_FFFF, length: cmap.length))
+    }
+
     func testUnknownFormatsAreNamed() throws {
         let font = try font()
         // The first index subtable: the array is at 56 in this font (right after the one strike

@@ -43,7 +43,7 @@ final class SyntheticFontTests: XCTestCase {
         XCTAssertEqual(error([(1, 0, format4)]),
                        "synthetic.ttf: table 'cmap': no Unicode subtable of format 4 or 12 (found: (1, 0) format 4)")
         XCTAssertEqual(error([(3, 10, Array(cmapFormat12([(0x41, 0x45, 1), (0x50, 0x51, 9)]).prefix(20)))]),
-                       "synthetic.ttf: table 'cmap': truncated: 4 bytes at offset 32 run past its end (it has 32 bytes)")
+                       "synthetic.ttf: table 'cmap': truncated: 24 bytes at offset 28 run past its end (it has 32 bytes)")
     }
 
     /// 'liga' holds an extension lookup (a ligature subtable with a format-2 coverage of glyphs 10
