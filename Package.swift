@@ -4,7 +4,7 @@ import PackageDescription
 /// One target per concern; dependencies point one way only:
 /// COpenBLAS → TensorCore → NN → (Models, Training …); TensorCore → Optimizers, WeightIO, Evaluation, Diffusion;
 /// NN, WeightIO → Evaluation (its image judge);
-/// CJPEG/CPNG → CImageCodecs → ImageIO; TensorCore, ImageIO → Visuals; CHDF5 → HDF5Store.
+/// CJPEG/CPNG → CImageCodecs → ImageIO; ImageIO, FontIO → Datasets; TensorCore, ImageIO → Visuals; CHDF5 → HDF5Store.
 /// The numeric kernels are compiled for the CPU that builds them (the package is always built from
 /// source where it runs): AVX2/AVX-512 lets LLVM vectorise exp, sigmoid, SiLU and Adam 8–16 wide
 /// instead of SSE2's 4. Swift never contracts a·b + c into an FMA on its own; only the sums written
@@ -50,7 +50,8 @@ let package = Package(
         .target(name: "WeightIO", dependencies: ["TensorCore", "CZlib"]),
         .target(name: "ImageIO", dependencies: ["CImageCodecs"]),
         .target(name: "HDF5Store", dependencies: ["CHDF5"]),
-        .target(name: "Datasets", dependencies: ["TensorCore", "ImageIO", "CZlib"]),
+        .target(name: "FontIO"),
+        .target(name: "Datasets", dependencies: ["TensorCore", "ImageIO", "FontIO", "CZlib"]),
         .target(name: "TestSupport", dependencies: ["TensorCore"]),
         .target(name: "Configuration", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "Evaluation", dependencies: ["TensorCore", "NN", "WeightIO"]),
@@ -82,6 +83,7 @@ let package = Package(
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "WeightIO", "ImageIO", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Diffusion", "TestSupport"]),
+        .testTarget(name: "FontIOTests", dependencies: ["FontIO", "ImageIO", "TestSupport"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"]),
         .testTarget(name: "DiffusionTests", dependencies: ["Diffusion", "Configuration", "TestSupport"]),
