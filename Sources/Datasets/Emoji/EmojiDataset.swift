@@ -12,7 +12,7 @@ import TensorCore
 /// order), so a classifier can learn the groups; `subgroup(at:)` gives its subgroup. The images are
 /// decoded once, when the dataset is made (both cores share the work).
 public struct EmojiDataset: ImageDataset {
-    public enum CaptionStyle: String, Sendable, CaseIterable {
+    public enum CaptionStyle: String, Codable, Sendable, CaseIterable {
         /// "grinning face"
         case name
         /// "grinning face, Smileys & Emotion, face-smiling"

@@ -1,3 +1,5 @@
+import Datasets
+
 /// Where the images come from and how they are prepared, shared by `train-ae` and `train-ldm`.
 public struct DataConfig: Codable, Equatable {
     public enum Source: String, Codable {
@@ -7,6 +9,9 @@ public struct DataConfig: Codable, Equatable {
         case photos
         /// The user's folders of images: `path` to train on, `heldout_path` to evaluate on.
         case folder
+        /// Noto Color Emoji's pictures named by emoji-test.txt (Debian's fonts-noto-color-emoji and
+        /// unicode-data), captioned, labelled by group; a fixed 10% held out.
+        case emoji
     }
 
     public var source = Source.fashionMNIST
@@ -20,6 +25,8 @@ public struct DataConfig: Codable, Equatable {
     public var imageSize = 32
     /// Probability of a horizontal flip in training.
     public var flipProbability: Float = 0
+    /// Emoji only: each image's caption, `name` or `name-group-subgroup`.
+    public var captions = EmojiDataset.CaptionStyle.name
 
     public init() {}
 }

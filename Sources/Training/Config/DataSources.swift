@@ -10,6 +10,10 @@ extension DataConfig {
         case .photos:
             return (try PhotoSet(split: .train, cropSize: imageSize, flipProbability: flipProbability),
                     try PhotoSet(split: .heldout, cropSize: imageSize))
+        case .emoji:
+            let catalog = try EmojiCatalog()
+            return (try EmojiDataset(catalog: catalog, split: .train, imageSize: imageSize, captions: captions),
+                    try EmojiDataset(catalog: catalog, split: .heldout, imageSize: imageSize, captions: captions))
         case .folder:
             guard !path.isEmpty else {
                 throw DataConfigError(key: "data.path", message: "the folder source needs a folder of images")

@@ -59,6 +59,7 @@ extension DataConfig {
         case .fashionMNIST: "pad 2"
         case .photos: "random crop \(imageSize), flip \(flipProbability)"
         case .folder: "resize shorter side \(imageSize), random crop \(imageSize), flip \(flipProbability)"
+        case .emoji: "glyph on white, padded square, resized to \(imageSize), captions \(captions.rawValue)"
         }
     }
 }
