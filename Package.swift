@@ -3,7 +3,7 @@ import PackageDescription
 
 /// One target per concern; dependencies point one way only:
 /// COpenBLAS → TensorCore → NN → (Models, Training …); TensorCore → Optimizers, WeightIO, Evaluation, Diffusion;
-/// NN, WeightIO → Evaluation (its image judge);
+/// NN, WeightIO → Evaluation (its image judge), Text (the tokenizer and the frozen MiniLM);
 /// CJPEG/CPNG → CImageCodecs → ImageIO; ImageIO, FontIO → Datasets; TensorCore, ImageIO → Visuals; CHDF5 → HDF5Store.
 /// The numeric kernels are compiled for the CPU that builds them (the package is always built from
 /// source where it runs): AVX2/AVX-512 lets LLVM vectorise exp, sigmoid, SiLU and Adam 8–16 wide
@@ -56,6 +56,7 @@ let package = Package(
         .target(name: "Configuration", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "Evaluation", dependencies: ["TensorCore", "NN", "WeightIO"]),
         .target(name: "Diffusion", dependencies: ["TensorCore"]),
+        .target(name: "Text", dependencies: ["TensorCore", "NN", "WeightIO"]),
         .target(name: "Visuals", dependencies: ["TensorCore", "ImageIO"]),
         .target(name: "Training", dependencies: [
             "TensorCore", "NN", "Models", "Optimizers", "WeightIO", "Configuration", "Datasets", "ImageIO",
@@ -88,6 +89,7 @@ let package = Package(
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"]),
         .testTarget(name: "DiffusionTests", dependencies: ["Diffusion", "Configuration", "TestSupport"]),
         .testTarget(name: "VisualsTests", dependencies: ["Visuals", "ImageIO", "TestSupport"]),
+        .testTarget(name: "TextTests", dependencies: ["Text", "WeightIO", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )
