@@ -72,7 +72,7 @@ struct Train: ParsableCommand {
 
 struct Evaluate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Measure reconstructions (PSNR, SSIM, L1, MSE; codebook usage for VQ) on held-out images.")
+        abstract: "Measure reconstructions (PSNR, SSIM, L1, MSE, perceptual distance; codebook usage for VQ) on held-out images.")
 
     @Option(help: ArgumentHelp("A run folder or checkpoint file.", valueName: "run-dir|checkpoint"))
     var checkpoint: String
