@@ -33,6 +33,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Shards per batch in the training cases (as train.shards; 1: one pass, ops split between threads).")
     var shards: Int = BenchSize.standard.shards
 
+    @Flag(help: "Activation checkpointing in the UNet training cases (the UNet's use_checkpoint).")
+    var useCheckpoint = false
+
     @Flag(help: "List the cases and exit.")
     var list = false
 
@@ -50,7 +53,7 @@ struct BenchCommand: ParsableCommand {
             throw ValidationError("--image-size is \(imageSize), expected a multiple of 16 (the pixel UNet downsamples 8×)")
         }
         guard shards >= 1 else { throw ValidationError("--shards is \(shards), expected at least 1") }
-        let size = BenchSize(batch: batch, imageSize: imageSize, shards: shards)
+        let size = BenchSize(batch: batch, imageSize: imageSize, shards: shards, useCheckpoint: useCheckpoint)
         ComputeSettings.threadCount = threads
         FileHandle.standardError.write(Data("ldm-bench: OpenBLAS kernel \(BLAS.coreName), \(threads) threads\n".utf8))
         for name in names {
@@ -60,6 +63,7 @@ struct BenchCommand: ParsableCommand {
                 fields["blas_core"] = BLAS.coreName
                 fields["image_size"] = imageSize
                 fields["shards"] = shards
+                if useCheckpoint { fields["use_checkpoint"] = true }
                 print(JSONLine.encode(fields))
             }
         }

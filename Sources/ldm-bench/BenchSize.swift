@@ -12,6 +12,8 @@ struct BenchSize {
     /// The training cases cut each batch into this many shards run side by side, as the trainers'
     /// `train.shards` (default 2); 1 runs the batch as one pass with each op split between threads.
     var shards = defaultShardCount
+    /// The UNet training cases recompute their blocks' activations in the backward pass (`use_checkpoint`).
+    var useCheckpoint = false
 
     static let standard = BenchSize()
 

@@ -144,3 +144,34 @@ final class UNetTests: XCTestCase {
         XCTAssertEqual(Array(tokens.scalars[8..<16]), Array(table.scalars[0..<8]))
     }
 }
+
+/// `use_checkpoint`: recomputing the blocks' activations in the backward pass changes nothing but
+/// memory and time, dropout masks included.
+final class UNetCheckpointingTests: XCTestCase {
+    func testCheckpointedUNetGivesTheSameOutputAndGradients() throws {
+        var architecture = UNetArchitecture()
+        (architecture.inChannels, architecture.outChannels, architecture.modelChannels) = (2, 2, 32)
+        (architecture.channelMultipliers, architecture.attentionResolutions) = ([1, 2], [2])
+        (architecture.residualBlocks, architecture.contextDimension, architecture.dropout) = (1, 8, 0.3)
+        var results: [(output: [Float], gradients: [[Float]], generator: [UInt64])] = []
+        for useCheckpoint in [false, true] {
+            architecture.useCheckpoint = useCheckpoint
+            var generator = SeededGenerator(seed: 4)
+            let model = try UNetModel(architecture, generator: &generator)
+            let x = Tensor.randomNormal([2, 2, 8, 8], using: &generator).asLeaf()
+            let context = Tensor.randomNormal([2, 3, 8], using: &generator).asLeaf()
+            var dropout = SeededGenerator(seed: 9)
+            let output = model(x, timesteps: [3, 700], context: context, dropoutGenerator: &dropout)
+            let parameters = model.namedParameters().map(\.parameter.wrappedValue)
+            let seed = Tensor.randomNormal(output.shape, using: &generator)
+            let gradients = TensorCore.gradients(of: output, wrt: [x, context] + parameters, seed: seed)
+            results.append((output.scalars, gradients.map(\.scalars), dropout.state))
+        }
+        XCTAssertEqual(results[0].output, results[1].output)
+        XCTAssertEqual(results[0].generator, results[1].generator)
+        XCTAssertEqual(results[0].gradients.count, results[1].gradients.count)
+        for (index, (plain, checkpointed)) in zip(results[0].gradients, results[1].gradients).enumerated() {
+            for (a, b) in zip(plain, checkpointed) { XCTAssertEqual(a, b, accuracy: 1e-5 * max(1, abs(a)), "tensor \(index)") }
+        }
+    }
+}

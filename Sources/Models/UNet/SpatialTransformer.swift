@@ -42,9 +42,11 @@ public final class SpatialTransformer: Module, UNetLayer {
     let projIn: Conv2d
     let transformerBlocks: [BasicTransformerBlock]
     let projOut: Conv2d
+    /// Recompute the layer's activations in the backward pass instead of keeping them (`use_checkpoint`).
+    public let useCheckpoint: Bool
 
     public init(channels: Int, heads: Int, headChannels: Int, depth: Int = 1, contextDimension: Int?,
-                generator: inout SeededGenerator) {
+                useCheckpoint: Bool = false, generator: inout SeededGenerator) {
         let inner = heads * headChannels
         norm = GroupNorm(groups: 32, channels: channels, epsilon: 1e-6)
         projIn = Conv2d(inChannels: channels, outChannels: inner, kernelSize: 1, generator: &generator)
@@ -53,6 +55,7 @@ public final class SpatialTransformer: Module, UNetLayer {
                                   contextDimension: contextDimension, generator: &generator)
         }
         projOut = zeroInitialised(Conv2d(inChannels: inner, outChannels: channels, kernelSize: 1, generator: &generator))
+        self.useCheckpoint = useCheckpoint
         super.init()
     }
 
@@ -66,6 +69,8 @@ public final class SpatialTransformer: Module, UNetLayer {
     }
 
     func callAsFunction(_ x: Tensor, _ conditioning: inout UNetConditioning) -> Tensor {
-        self(x, context: conditioning.context)
+        checkpointedLayer(self, enabled: useCheckpoint, x, &conditioning) { x, conditioning in
+            self(x, context: conditioning.context)
+        }
     }
 }

@@ -34,6 +34,10 @@ public struct UNetArchitecture: Codable, Equatable, Sendable {
     public var dropout: Float = 0
     /// Classes of a class-embedding table added to the time embedding, nil for none (`num_classes`).
     public var numClasses: Int? = nil
+    /// Activation checkpointing of every residual block and spatial transformer (`use_checkpoint`):
+    /// their activations are recomputed in the backward pass instead of kept, for less memory and
+    /// about one more forward pass of time.
+    public var useCheckpoint = false
 
     public init() {}
 
@@ -43,6 +47,7 @@ public struct UNetArchitecture: Codable, Equatable, Sendable {
         case channelMultipliers = "channel_mult", numHeads = "num_heads", numHeadChannels = "num_head_channels"
         case transformerDepth = "transformer_depth", contextDimension = "context_dim"
         case useScaleShiftNorm = "use_scale_shift_norm", dropout, numClasses = "num_classes"
+        case useCheckpoint = "use_checkpoint"
     }
 
     /// Channels of the time (and class) embedding.

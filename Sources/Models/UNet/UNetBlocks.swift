@@ -71,13 +71,14 @@ struct UNetBlockBuilder {
     private func residualBlock(_ inChannels: Int, _ outChannels: Int, generator: inout SeededGenerator) -> UNetResBlock {
         UNetResBlock(inChannels: inChannels, embeddingChannels: architecture.embeddingChannels,
                      outChannels: outChannels, useScaleShiftNorm: architecture.useScaleShiftNorm,
-                     dropout: architecture.dropout, generator: &generator)
+                     dropout: architecture.dropout, useCheckpoint: architecture.useCheckpoint, generator: &generator)
     }
 
     private func transformer(_ channels: Int, generator: inout SeededGenerator) -> SpatialTransformer {
         let (heads, headChannels) = architecture.attentionHeads(channels: channels)
         return SpatialTransformer(channels: channels, heads: heads, headChannels: headChannels,
                                   depth: architecture.transformerDepth,
-                                  contextDimension: architecture.contextDimension, generator: &generator)
+                                  contextDimension: architecture.contextDimension,
+                                  useCheckpoint: architecture.useCheckpoint, generator: &generator)
     }
 }

@@ -20,6 +20,35 @@ struct UNetConditioning {
     }
 }
 
+/// `forward(x, &conditioning)`, under activation checkpointing when `enabled` and gradients are being
+/// recorded (CompVis `use_checkpoint`): the layer's activations are not kept but recomputed in the
+/// backward pass (`checkpointed`), trading about one more forward pass for the memory.
+///
+/// The recomputation replays the dropout generator from the state it had before the layer, so it draws
+/// the same masks; the conditioning's generator leaves in the state one pass leaves it in.
+func checkpointedLayer(_ layer: Module, enabled: Bool, _ x: Tensor, _ conditioning: inout UNetConditioning,
+                       _ forward: @escaping (Tensor, inout UNetConditioning) -> Tensor) -> Tensor {
+    guard enabled, GradientMode.isRecording else { return forward(x, &conditioning) }
+    let start = conditioning.dropoutGenerator
+    let end = GeneratorAfterLayer()
+    let inputs = [x, conditioning.embedding] + (conditioning.context.map { [$0] } ?? [])
+    let parameters = layer.namedParameters().map(\.parameter.wrappedValue)
+    let output = checkpointed(inputs, parameters: parameters) { inputs in
+        var replay = UNetConditioning(embedding: inputs[1], context: inputs.count > 2 ? inputs[2] : nil,
+                                      dropoutGenerator: start)
+        let y = forward(inputs[0], &replay)
+        end.generator = replay.dropoutGenerator
+        return y
+    }
+    conditioning.dropoutGenerator = end.generator
+    return output
+}
+
+/// Where a checkpointed layer's pass leaves the dropout generator.
+private final class GeneratorAfterLayer {
+    var generator: SeededGenerator?
+}
+
 /// A layer of a UNet block (CompVis's `TimestepEmbedSequential` members): a residual block, a
 /// spatial transformer, a resampling layer or the first convolution. [B, C, H, W] → [B, C′, H′, W′].
 protocol UNetLayer: Module {

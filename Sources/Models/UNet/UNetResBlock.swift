@@ -20,9 +20,11 @@ public final class UNetResBlock: Module, UNetLayer {
     let outConv: Conv2d
     let skipConnection: Conv2d?
     public let useScaleShiftNorm: Bool
+    /// Recompute the block's activations in the backward pass instead of keeping them (`use_checkpoint`).
+    public let useCheckpoint: Bool
 
     public init(inChannels: Int, embeddingChannels: Int, outChannels: Int, useScaleShiftNorm: Bool = false,
-                dropout: Float = 0, generator: inout SeededGenerator) {
+                dropout: Float = 0, useCheckpoint: Bool = false, generator: inout SeededGenerator) {
         inNorm = unetNorm(inChannels)
         inConv = Conv2d(inChannels: inChannels, outChannels: outChannels, kernelSize: 3, padding: 1, generator: &generator)
         embProjection = Linear(inFeatures: embeddingChannels, outFeatures: (useScaleShiftNorm ? 2 : 1) * outChannels,
@@ -34,10 +36,17 @@ public final class UNetResBlock: Module, UNetLayer {
         skipConnection = inChannels == outChannels ? nil
             : Conv2d(inChannels: inChannels, outChannels: outChannels, kernelSize: 1, generator: &generator)
         self.useScaleShiftNorm = useScaleShiftNorm
+        self.useCheckpoint = useCheckpoint
         super.init()
     }
 
     func callAsFunction(_ x: Tensor, _ conditioning: inout UNetConditioning) -> Tensor {
+        checkpointedLayer(self, enabled: useCheckpoint, x, &conditioning) { x, conditioning in
+            self.forward(x, &conditioning)
+        }
+    }
+
+    private func forward(_ x: Tensor, _ conditioning: inout UNetConditioning) -> Tensor {
         let h = inConv(inNorm(x).silu())
         let embedding = embProjection(conditioning.embedding.silu())
         let perChannel = [embedding.shape[0], embedding.shape[1], 1, 1]

@@ -9,7 +9,7 @@ import Training
 /// `unet-step`: one training step of the latent UNet on 4×16×16 latents, as torch_ref.py's
 /// `case_unet_step` (UNET_LATENT_CONFIG).
 func unetStepCase(_ size: BenchSize) -> BenchmarkCase {
-    unetTrainingCase(name: "unet-step", architecture: benchmarkUNet(pixel: false),
+    unetTrainingCase(name: "unet-step", architecture: benchmarkUNet(pixel: false, checkpointed: size.useCheckpoint),
                      sampleShape: [4, size.latentSize, size.latentSize], batch: size.batch(default: 8), shards: size.shards,
                      defaultSteps: 15)
 }
@@ -17,15 +17,16 @@ func unetStepCase(_ size: BenchSize) -> BenchmarkCase {
 /// `unet-pixel-step`: the same UNet in pixel space on 3×64×64 images, one level deeper, as
 /// torch_ref.py's `case_unet_pixel_step` (UNET_PIXEL_CONFIG).
 func unetPixelStepCase(_ size: BenchSize) -> BenchmarkCase {
-    unetTrainingCase(name: "unet-pixel-step", architecture: benchmarkUNet(pixel: true),
+    unetTrainingCase(name: "unet-pixel-step", architecture: benchmarkUNet(pixel: true, checkpointed: size.useCheckpoint),
                      sampleShape: [3, size.imageSize, size.imageSize], batch: size.batch(default: 8), shards: size.shards,
                      defaultSteps: 10)
 }
 
 /// torch_ref.py's UNET_LATENT_CONFIG or UNET_PIXEL_CONFIG: 64 channels, 2 residual blocks per level,
-/// 32-channel heads, cross-attention to a 128-wide context.
-func benchmarkUNet(pixel: Bool) -> UNetArchitecture {
+/// 32-channel heads, cross-attention to a 128-wide context; `checkpointed` sets `use_checkpoint`.
+func benchmarkUNet(pixel: Bool, checkpointed: Bool = false) -> UNetArchitecture {
     var a = UNetArchitecture()
+    a.useCheckpoint = checkpointed
     (a.inChannels, a.outChannels) = pixel ? (3, 3) : (4, 4)
     (a.modelChannels, a.residualBlocks) = (64, 2)
     a.attentionResolutions = pixel ? [4, 8] : [2, 4]
