@@ -60,7 +60,7 @@ let package = Package(
         .target(name: "Visuals", dependencies: ["TensorCore", "ImageIO"]),
         .target(name: "Training", dependencies: [
             "TensorCore", "NN", "Models", "Optimizers", "WeightIO", "Configuration", "Datasets", "ImageIO",
-            "Evaluation", "Visuals", "HDF5Store", "Diffusion",
+            "Evaluation", "Visuals", "HDF5Store", "Diffusion", "Text",
         ]),
 
         .executableTarget(name: "ldm-bench", dependencies: [

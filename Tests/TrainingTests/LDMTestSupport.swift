@@ -30,6 +30,32 @@ func tinyLDMConfig(channels: Int = 1) -> LDMRunConfig {
     return config
 }
 
+/// `SyntheticImages` with a caption each, naming its class and its number.
+struct CaptionedWaves: ImageDataset {
+    let base = SyntheticImages(count: 12)
+    var name: String { "captioned waves" }
+    var count: Int { base.count }
+    var channels: Int { base.channels }
+    var classNames: [String] { base.classNames }
+
+    func sample(at index: Int, generator: inout SeededGenerator) throws -> Sample {
+        var sample = try base.sample(at: index, generator: &generator)
+        sample.caption = ["smooth waves", "slanted stripes"][index % 2] + " number \(index)"
+        return sample
+    }
+}
+
+/// `tinyLDMConfig` conditioned on captions through a small text encoder trained with the UNet.
+func tinyTextLDMConfig(channels: Int = 1) -> LDMRunConfig {
+    var config = tinyLDMConfig(channels: channels)
+    config.conditioning.kind = .text
+    config.conditioning.text.maxLength = 8
+    (config.conditioning.text.nEmbed, config.conditioning.text.nLayer) = (16, 1)
+    (config.conditioning.text.heads, config.conditioning.text.dimHead) = (2, 8)
+    config.model.contextDimension = 16
+    return config
+}
+
 /// `SyntheticImages` whose pixels are all NaN from sample `firstBad` on.
 struct PoisonedImages: ImageDataset {
     let base = SyntheticImages(count: 8)

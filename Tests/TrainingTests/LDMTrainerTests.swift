@@ -23,12 +23,12 @@ final class LDMTrainerTests: XCTestCase {
         try DiffusionTrainingSet(images: dataset, transform: "none")
     }
 
-    /// A cache of the tiny KL first stage's latents (2×16×16) of `count` synthetic images.
-    private func latents(count: Int = 12) throws -> (DiffusionTrainingSet, FirstStage) {
+    /// A cache of the tiny KL first stage's latents (2×16×16) of `count` synthetic images (or of `dataset`).
+    private func latents(count: Int = 12, of dataset: (any ImageDataset)? = nil) throws -> (DiffusionTrainingSet, FirstStage) {
         let firstStage = tinyFirstStage(.kl)
-        let url = folder.appendingPathComponent("cache-\(count).h5")
-        try LatentCache.build(firstStage: firstStage, dataset: SyntheticImages(count: count), transform: "none", to: url,
-                              batchSize: 4)
+        let url = folder.appendingPathComponent("cache-\(count)-\(dataset?.name ?? "synthetic").h5")
+        try LatentCache.build(firstStage: firstStage, dataset: dataset ?? SyntheticImages(count: count), transform: "none",
+                              to: url, batchSize: 4)
         return (DiffusionTrainingSet(cache: try LatentCache(contentsOf: url), useMean: false), firstStage)
     }
 
@@ -83,9 +83,28 @@ final class LDMTrainerTests: XCTestCase {
 
     /// N steps, a checkpoint, a restart, M more steps: bit-identical to N + M, on posterior samples
     /// of a latent cache with class dropout and EMA.
-    func testLatentResumeIsBitExact() throws {
-        let (set, firstStage) = try latents()
-        var config = tinyLDMConfig(channels: 2)
+    func testLatentResumeIsBitExact() throws { try assertLatentResumeIsExact(tinyLDMConfig(channels: 2), on: try latents()) }
+
+    /// The same with captions, through the text encoder trained with the UNet: its weights are in the
+    /// optimizer, the moving average and the checkpoint, and they train.
+    func testTextConditionedResumeIsBitExactAndTrainsTheEncoder() throws {
+        let (set, firstStage) = try latents(of: CaptionedWaves())
+        try assertLatentResumeIsExact(tinyTextLDMConfig(channels: 2), on: (set, firstStage))
+        let trained = try CheckpointStore.load(folder.appendingPathComponent("straight")).checkpoint
+        let tokens = try XCTUnwrap(trained.tensors["model.textConditioner.encoder.tokenEmbedding.weight"])
+        XCTAssertNotNil(trained.tensors["ema.shadow.textConditioner.encoder.tokenEmbedding.weight"])
+        var generator = SeededGenerator(seed: tinyTextLDMConfig().train.seed)
+        let fresh = try ConditionalDenoiser(architecture: tinyTextLDMConfig(channels: 2).model,
+                                            conditioning: tinyTextLDMConfig().conditioning, classes: 2,
+                                            tokenizer: try tinyTextLDMConfig().conditioning.makeTokenizer(),
+                                            generator: &generator)
+        let initial = fresh.stateDict()["textConditioner.encoder.tokenEmbedding.weight"]!
+        XCTAssertNotEqual(tokens.scalars, initial.scalars, "the text encoder's token table should have trained")
+    }
+
+    private func assertLatentResumeIsExact(_ base: LDMRunConfig, on data: (DiffusionTrainingSet, FirstStage)) throws {
+        let (set, firstStage) = data
+        var config = base
         config.firstStage.checkpoint = "unused-in-this-test"
         config.conditioning.condDropProb = 0.5
         config.model.dropout = 0.1

@@ -2,24 +2,28 @@ import Diffusion
 import Models
 import NN
 import TensorCore
+import Text
 
 /// The trained network of a latent diffusion model: the UNet and, for class-token conditioning, the
-/// table of class tokens it attends to. Labels run over the dataset's classes plus one null class
-/// (the last index), which stands for "no condition" in classifier-free guidance.
+/// table of class tokens it attends to, or for text conditioning the text encoder trained with it.
+/// Labels run over the dataset's classes plus one null class (the last index), which stands for "no
+/// condition" in classifier-free guidance; for captions the empty caption does.
 ///
-/// x [B, C, h, w], timesteps [B], labels [B] or nil → the UNet's prediction [B, C, h, w].
-/// CompVis `LatentDiffusion.apply_model` with a `ClassEmbedder`-like conditioning stage.
+/// x [B, C, h, w], timesteps [B], conditions for B samples or nil → the UNet's prediction [B, C, h, w].
+/// CompVis `LatentDiffusion.apply_model` with a `ClassEmbedder`-like or `BERTEmbedder` conditioning stage.
 public final class ConditionalDenoiser: Module {
     public let conditioning: ConditioningConfig.Kind
     /// The dataset's classes (0 when unconditional); the null class is this index.
     public let classes: Int
     let unet: UNetModel
     let classContext: ClassContext?
+    let textConditioner: TrainedTextConditioner?
 
+    /// - Parameter tokenizer: required for text conditioning.
     /// - Throws: `UNetArchitectureError`, or `LDMConfigError` when the architecture does not fit the
     ///   conditioning (e.g. `num_classes` other than classes + 1).
     public init(architecture: UNetArchitecture, conditioning: ConditioningConfig, classes: Int,
-                generator: inout SeededGenerator) throws {
+                tokenizer: BertTokenizer? = nil, generator: inout SeededGenerator) throws {
         let resolved = try Self.architecture(architecture, for: conditioning, classes: classes)
         self.conditioning = conditioning.kind
         self.classes = conditioning.usesClasses ? classes : 0
@@ -28,6 +32,14 @@ public final class ConditionalDenoiser: Module {
             ? ClassContext(classes: classes + 1, tokens: conditioning.classTokens, dimension: resolved.contextDimension!,
                            generator: &generator)
             : nil
+        if conditioning.kind == .text {
+            guard let tokenizer else {
+                throw LDMConfigError(key: "conditioning.kind", message: "is text, but no tokenizer was given")
+            }
+            textConditioner = TrainedTextConditioner(tokenizer: tokenizer, config: conditioning.text, generator: &generator)
+        } else {
+            textConditioner = nil
+        }
         super.init()
     }
 
@@ -36,34 +48,54 @@ public final class ConditionalDenoiser: Module {
     /// The null class, which `labels` use for "unconditional".
     public var nullClass: Int { classes }
 
-    /// The prediction for x_t; `labels` exactly when the model is class-conditional.
-    public func callAsFunction(_ x: Tensor, timesteps: [Int], labels: [Int]?) -> Tensor {
+    /// The prediction for x_t; `conditions` exactly when the model is conditional.
+    public func callAsFunction(_ x: Tensor, timesteps: [Int], conditions: Conditions?) -> Tensor {
         var unused = SeededGenerator(seed: 0)
-        return self(x, timesteps: timesteps, labels: labels, dropoutGenerator: &unused)
+        return self(x, timesteps: timesteps, conditions: conditions, dropoutGenerator: &unused)
     }
 
     /// The prediction in training mode, drawing the UNet's dropout masks from `dropoutGenerator`.
-    public func callAsFunction(_ x: Tensor, timesteps: [Int], labels: [Int]?,
+    public func callAsFunction(_ x: Tensor, timesteps: [Int], conditions: Conditions?,
                                dropoutGenerator: inout SeededGenerator) -> Tensor {
-        precondition((labels != nil) == (conditioning != .none),
-                     "ConditionalDenoiser: labels \(labels == nil ? "missing" : "given") for conditioning \(conditioning)")
-        switch conditioning {
-        case .none:
+        switch (conditioning, conditions) {
+        case (.none, nil):
             return unet(x, timesteps: timesteps, dropoutGenerator: &dropoutGenerator)
-        case .class:
+        case (.class, .labels(let labels)?):
             return unet(x, timesteps: timesteps, classLabels: labels, dropoutGenerator: &dropoutGenerator)
-        case .classTokens:
-            return unet(x, timesteps: timesteps, context: classContext!(labels!), dropoutGenerator: &dropoutGenerator)
+        case (.classTokens, .labels(let labels)?):
+            return unet(x, timesteps: timesteps, context: classContext!(labels), dropoutGenerator: &dropoutGenerator)
+        case (.text, .captions(let captions)?):
+            return unet(x, timesteps: timesteps, context: textConditioner!(captions), dropoutGenerator: &dropoutGenerator)
+        default:
+            preconditionFailure("ConditionalDenoiser: conditions \(conditions.map { "\($0)" } ?? "nil") "
+                                + "do not fit conditioning \(conditioning)")
         }
     }
 
-    /// The sampler's view of the model: unconditional, or conditioned on `labels` (one per sample)
-    /// with classifier-free guidance of `scale` (scale 1 skips the unconditional half).
+    /// The prediction for x_t; `labels` exactly when the model is class-conditional.
+    public func callAsFunction(_ x: Tensor, timesteps: [Int], labels: [Int]?) -> Tensor {
+        self(x, timesteps: timesteps, conditions: labels.map { .labels($0) })
+    }
+
+    /// The null condition of classifier-free guidance for `count` samples: the null class, or the
+    /// empty caption.
+    public func nullConditions(count: Int) -> Conditions {
+        conditioning == .text ? .captions(Array(repeating: "", count: count))
+            : .labels(Array(repeating: nullClass, count: count))
+    }
+
+    /// The sampler's view of the model: unconditional, or conditioned on `conditions` (one per
+    /// sample) with classifier-free guidance of `scale` (scale 1 skips the unconditional half).
+    public func denoiser(conditions: Conditions?, guidance scale: Double) -> Denoiser {
+        guard let conditions, conditioning != .none else { return { x, t in self(x, timesteps: t, conditions: nil) } }
+        if scale == 1 { return { x, t in self(x, timesteps: t, conditions: conditions) } }
+        let doubled = nullConditions(count: conditions.count).appending(conditions)
+        return classifierFreeGuidance(scale: scale) { x, t in self(x, timesteps: t, conditions: doubled) }
+    }
+
+    /// `denoiser(conditions:guidance:)` for class labels.
     public func denoiser(labels: [Int]?, guidance scale: Double) -> Denoiser {
-        guard let labels, conditioning != .none else { return { x, t in self(x, timesteps: t, labels: nil) } }
-        if scale == 1 { return { x, t in self(x, timesteps: t, labels: labels) } }
-        let doubled = [Int](repeating: nullClass, count: labels.count) + labels
-        return classifierFreeGuidance(scale: scale) { x, t in self(x, timesteps: t, labels: doubled) }
+        denoiser(conditions: labels.map { .labels($0) }, guidance: scale)
     }
 
     /// `architecture` completed for the conditioning: `num_classes` = classes + 1 for `class`
@@ -71,11 +103,20 @@ public final class ConditionalDenoiser: Module {
     static func architecture(_ architecture: UNetArchitecture, for conditioning: ConditioningConfig,
                              classes: Int) throws -> UNetArchitecture {
         var resolved = architecture
-        if conditioning.kind != .classTokens, architecture.contextDimension != nil {
-            throw LDMConfigError(key: "model.context_dim", message: "is set, but only class_tokens conditioning "
-                                 + "gives the UNet a context to attend to (set it to null)")
+        if conditioning.kind != .classTokens && conditioning.kind != .text, architecture.contextDimension != nil {
+            throw LDMConfigError(key: "model.context_dim", message: "is set, but only class_tokens and text conditioning "
+                                 + "give the UNet a context to attend to (set it to null)")
         }
         switch conditioning.kind {
+        case .text:
+            guard architecture.numClasses == nil else {
+                throw LDMConfigError(key: "model.num_classes", message: "is set, but conditioning.kind is text")
+            }
+            guard architecture.contextDimension == conditioning.text.nEmbed else {
+                throw LDMConfigError(key: "model.context_dim", message: "is \(architecture.contextDimension.map(String.init) ?? "null"), "
+                                     + "but text conditioning's encoder gives vectors of conditioning.text.n_embed = "
+                                     + "\(conditioning.text.nEmbed)")
+            }
         case .none:
             guard architecture.numClasses == nil else {
                 throw LDMConfigError(key: "model.num_classes", message: "is set, but conditioning.kind is none")

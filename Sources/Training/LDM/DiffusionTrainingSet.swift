@@ -52,6 +52,25 @@ public struct DiffusionTrainingSet {
         classNames = dataset.classNames
     }
 
+    /// The first `count` distinct captions of the training samples, in their order (the text-conditional
+    /// preview grids); empty when the samples have none.
+    func previewCaptions(_ count: Int) -> [String] {
+        var captions: [String] = []
+        var generator = SeededGenerator(seed: 0)
+        var index = 0
+        while captions.count < count && index < self.count {
+            let caption: String?
+            switch source {
+            case let .latents(cache, _): caption = cache.captions?[index]
+            case let .images(dataset): caption = try? dataset.sample(at: index, generator: &generator).caption
+            }
+            guard let caption else { break }
+            if !captions.contains(caption) { captions.append(caption) }
+            index += 1
+        }
+        return captions
+    }
+
     /// A loader of clean samples in seeded random order, starting at `state`.
     func makeLoader(batchSize: Int, seed: UInt64, state: LoaderState) throws -> any DiffusionSampleLoader {
         switch source {
@@ -68,21 +87,21 @@ public struct DiffusionTrainingSet {
 protocol DiffusionSampleLoader: AnyObject {
     /// The position of the next batch.
     var state: LoaderState { get }
-    /// x_0 [B, C, h, w] and each sample's class (nil when the data has no labels).
-    func nextSamples() throws -> (samples: Tensor, labels: [Int]?)
+    /// x_0 [B, C, h, w], each sample's class and caption (nil when the data has none).
+    func nextSamples() throws -> (samples: Tensor, labels: [Int]?, captions: [String]?)
 }
 
 extension LatentBatches: DiffusionSampleLoader {
-    func nextSamples() throws -> (samples: Tensor, labels: [Int]?) {
+    func nextSamples() throws -> (samples: Tensor, labels: [Int]?, captions: [String]?) {
         let batch = try next()
-        return (batch.latents, batch.labels)
+        return (batch.latents, batch.labels, batch.captions)
     }
 }
 
 extension DataLoader: DiffusionSampleLoader {
-    func nextSamples() throws -> (samples: Tensor, labels: [Int]?) {
+    func nextSamples() throws -> (samples: Tensor, labels: [Int]?, captions: [String]?) {
         let batch = try next()
-        return (batch.images, batch.labels)
+        return (batch.images, batch.labels, batch.captions)
     }
 }
 

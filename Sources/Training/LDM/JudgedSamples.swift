@@ -24,7 +24,7 @@ public enum JudgedSamples {
               + "guidance \(settings.guidance))")
         let progress = ProgressReporter(total: labels.count)
         let start = Date()
-        let images = try drawing.images(seeds: labels.indices.map(UInt64.init), labels: labels, sampler: sampler,
+        let images = try drawing.images(seeds: labels.indices.map(UInt64.init), conditions: .labels(labels), sampler: sampler,
                                         guidance: settings.guidance, batchSize: settings.batchSize) { progress.update(step: $0) }
         let samplesPerSecond = Double(labels.count) / Date().timeIntervalSince(start)
         print("")

@@ -94,7 +94,7 @@ public enum LDMJobs {
               + "\(model.usesAveragedWeights ? "EMA" : "trained") weights), \(settings.sampler.kind.rawValue) "
               + "\(settings.sampler.steps) steps, guidance \(guidance); OpenBLAS \(BLAS.coreName)")
         let progress = ProgressReporter(total: count)
-        let images = try drawing.images(seeds: seeds, labels: labels, sampler: sampler, guidance: guidance,
+        let images = try drawing.images(seeds: seeds, conditions: labels.map { .labels($0) }, sampler: sampler, guidance: guidance,
                                         batchSize: settings.batchSize) { progress.update(step: $0) }
         print("")
         return try SampleFiles(output: output).write(

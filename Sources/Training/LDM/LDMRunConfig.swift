@@ -1,6 +1,8 @@
 import Configuration
 import Diffusion
 import Models
+import Text
+import WeightIO
 
 /// Everything `train-ldm` reads from its YAML files. Keys follow CompVis where they exist
 /// (`unet_config.params` → `model`, `beta_schedule`, `linear_start`, `parameterization`, …); the
@@ -88,6 +90,8 @@ public struct ConditioningConfig: Codable, Equatable {
         /// Class tokens as the cross-attention context (a learned table of `class_tokens` vectors
         /// of `model.context_dim` per class).
         case classTokens = "class_tokens"
+        /// Captions, through a text encoder whose token vectors are the cross-attention context (`text`).
+        case text
     }
 
     public var kind = Kind.none
@@ -96,11 +100,40 @@ public struct ConditioningConfig: Codable, Equatable {
     public var condDropProb: Float = 0.1
     /// `class_tokens` only: context tokens per class.
     public var classTokens = 1
+    /// `text` only: the text encoder.
+    public var text = TextConditioningConfig()
 
     public init() {}
 
+    /// BERT's uncased WordPiece tokenizer for text conditioning, from all-MiniLM-L6-v2's `vocab.txt`
+    /// in the weights cache (the same 30,522 entries as bert-base-uncased); nil for other kinds.
+    public func makeTokenizer() throws -> BertTokenizer? {
+        guard kind == .text else { return nil }
+        return try BertTokenizer(vocabularyFile: try PretrainedWeights.miniLM().appendingPathComponent("vocab.txt"))
+    }
+
     /// Whether the model takes class labels.
-    public var usesClasses: Bool { kind != .none }
+    public var usesClasses: Bool { kind == .class || kind == .classTokens }
+}
+
+/// The text encoder of `conditioning.kind: text` (CompVis `cond_stage_config`).
+public struct TextConditioningConfig: Codable, Equatable {
+    public enum Encoder: String, Codable {
+        /// A transformer trained from scratch with the UNet, as the paper's text-to-image model
+        /// (CompVis `BERTEmbedder`): its parameters are in the UNet's optimizer and checkpoint.
+        case trained
+    }
+    public var encoder = Encoder.trained
+    /// Captions are cut or padded to this many tokens, [CLS] and [SEP] included.
+    public var maxLength = 32
+    /// `trained` only: width (`n_embed`, which must equal `model.context_dim`), depth (`n_layer`),
+    /// attention heads and channels per head.
+    public var nEmbed = 256
+    public var nLayer = 4
+    public var heads = 8
+    public var dimHead = 32
+
+    public init() {}
 }
 
 /// How samples are drawn: by the `sample` command, the training previews and the evaluation.

@@ -54,7 +54,8 @@ public final class LDMTrainer {
         try Self.checkShapes(config, trainingSet)
         var generator = SeededGenerator(seed: config.train.seed)
         denoiser = try ConditionalDenoiser(architecture: config.model, conditioning: config.conditioning,
-                                           classes: trainingSet.classNames.count, generator: &generator)
+                                           classes: trainingSet.classNames.count,
+                                           tokenizer: try config.conditioning.makeTokenizer(), generator: &generator)
         let loaderSeed = generator.next()
         noise = generator.split()
         dropout = generator.split()
@@ -103,8 +104,8 @@ public final class LDMTrainer {
 
     /// One optimisation step, or a skipped one when the loss or the gradient is not finite.
     private func trainingStep() throws -> (loss: Float, gradientNorm: Float) {
-        let (samples, labels) = try loader.nextSamples()
-        let conditioning = try trainingLabels(labels)
+        let (samples, labels, captions) = try loader.nextSamples()
+        let conditioning = try trainingConditions(labels: labels, captions: captions)
         let batch = schedule.trainingBatch(start: samples, config.diffusion.parameterization, using: &noise)
         // Every random draw is made for the whole batch above (and the shards' dropout generators are
         // split off before they run), so each shard only slices its samples.
@@ -112,7 +113,7 @@ public final class LDMTrainer {
                                        wrt: parameters.map(\.parameter.wrappedValue), splitting: &dropout) { range, generator in
             let timesteps = Array(batch.timesteps[range])
             let output = denoiser(batch.noisy.sliced(axis: 0, range: range), timesteps: timesteps,
-                                  labels: conditioning.map { Array($0[range]) }, dropoutGenerator: &generator)
+                                  conditions: conditioning?.slice(range), dropoutGenerator: &generator)
             let value = loss(output, target: batch.target.sliced(axis: 0, range: range), timesteps: timesteps,
                              schedule: schedule).loss
             return ShardLoss(loss: value, extra: ())
@@ -131,15 +132,23 @@ public final class LDMTrainer {
         return (scalar, norm)
     }
 
-    /// The labels the UNet sees in training: each replaced by the null class with probability
-    /// `cond_drop_prob` (one uniform draw per sample from the noise generator); nil when unconditional.
-    private func trainingLabels(_ labels: [Int]?) throws -> [Int]? {
-        guard config.conditioning.usesClasses else { return nil }
-        guard let labels, labels.allSatisfy({ (0..<denoiser.classes).contains($0) }) else {
-            throw LDMTrainingError.unlabelledSamples(dataset: trainingSet.identity.datasetName)
-        }
+    /// The conditions the UNet sees in training: each label replaced by the null class, or each
+    /// caption by the empty one, with probability `cond_drop_prob` (one uniform draw per sample from
+    /// the noise generator); nil when unconditional.
+    private func trainingConditions(labels: [Int]?, captions: [String]?) throws -> Conditions? {
         let dropProbability = config.conditioning.condDropProb
-        return labels.map { noise.nextUniform() < dropProbability ? denoiser.nullClass : $0 }
+        switch config.conditioning.kind {
+        case .none:
+            return nil
+        case .text:
+            guard let captions else { throw LDMTrainingError.uncaptionedSamples(dataset: trainingSet.identity.datasetName) }
+            return .captions(captions.map { noise.nextUniform() < dropProbability ? "" : $0 })
+        case .class, .classTokens:
+            guard let labels, labels.allSatisfy({ (0..<denoiser.classes).contains($0) }) else {
+                throw LDMTrainingError.unlabelledSamples(dataset: trainingSet.identity.datasetName)
+            }
+            return .labels(labels.map { noise.nextUniform() < dropProbability ? denoiser.nullClass : $0 })
+        }
     }
 
     /// Appends a metrics line; a skipped step's loss or gradient norm that is not finite is left out
@@ -164,18 +173,23 @@ public final class LDMTrainer {
                       parameterization: config.diffusion.parameterization)
     }
 
-    /// A grid of `preview_per_class` samples per class (one row each) from the EMA weights, with a
-    /// few DDIM steps and fixed seeds, so successive grids show the same draws improving.
+    /// A grid of `preview_per_class` samples per class (one row each; for captions, per each of the
+    /// training set's first eight distinct captions) from the EMA weights, with a few DDIM steps and
+    /// fixed seeds, so successive grids show the same draws improving.
     private func writeSampleGrid() throws {
         let sampling = config.sampling
         let perRow = max(1, sampling.previewPerClass)
-        let labels = config.conditioning.usesClasses
-            ? (0..<denoiser.classes).flatMap { [Int](repeating: $0, count: perRow) } : nil
-        let count = labels?.count ?? perRow
+        let conditions: Conditions?
+        switch config.conditioning.kind {
+        case .none: conditions = nil
+        case .class, .classTokens: conditions = .labels((0..<denoiser.classes).flatMap { [Int](repeating: $0, count: perRow) })
+        case .text: conditions = .captions(trainingSet.previewCaptions(8).flatMap { [String](repeating: $0, count: perRow) })
+        }
+        let count = conditions?.count ?? perRow
         let sampler = try DDIMSampler(schedule: schedule, parameterization: config.diffusion.parameterization,
                                       steps: min(sampling.previewSteps, schedule.timestepCount))
         let images = try withEvaluationWeights {
-            try drawing.images(seeds: (0..<count).map { config.train.seed &+ UInt64($0) }, labels: labels,
+            try drawing.images(seeds: (0..<count).map { config.train.seed &+ UInt64($0) }, conditions: conditions,
                                sampler: sampler, guidance: sampling.guidance, batchSize: sampling.batchSize)
         }
         try ImageGrid(columns: perRow, scale: images.shape[2] < 64 ? 2 : 1).write(images, to: run.imageFile(step: step))
@@ -215,6 +229,8 @@ public enum LDMTrainingError: Error, Equatable, CustomStringConvertible {
     case tooManyBadSteps(count: Int, step: Int, run: String)
     /// Class conditioning on samples without a class.
     case unlabelledSamples(dataset: String)
+    /// Text conditioning on samples without captions.
+    case uncaptionedSamples(dataset: String)
 
     public var description: String {
         switch self {
@@ -224,6 +240,9 @@ public enum LDMTrainingError: Error, Equatable, CustomStringConvertible {
                 + "then resume from \(run)"
         case let .unlabelledSamples(dataset):
             "\(dataset): class conditioning needs a class for every sample, but some have none"
+        case let .uncaptionedSamples(dataset):
+            "\(dataset): text conditioning needs a caption for every sample, but this data has none "
+                + "(captions come from data.source emoji, or a folder's metadata.jsonl or .txt files)"
         }
     }
 }

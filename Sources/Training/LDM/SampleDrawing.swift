@@ -24,16 +24,16 @@ public struct SampleDrawing {
     /// Images [seeds.count, C, H, W] in [−1, 1], in eval mode and without gradients.
     ///
     /// Image i starts from x_T drawn with `SeededGenerator(seed: seeds[i])`, so with a deterministic
-    /// sampler (DDIM η 0) it depends only on its seed, label and settings. Each batch is sampled in
+    /// sampler (DDIM η 0) it depends only on its seed, condition and settings. Each batch is sampled in
     /// `defaultShardCount` pieces side by side on the cores; the noise of stochastic steps comes from a generator
     /// seeded with each piece's first seed.
     /// - Parameters:
-    ///   - labels: the class of each image (nil for an unconditional model).
+    ///   - conditions: the class or caption of each image (nil for an unconditional model).
     ///   - batchSize: images per sampling run (each UNet call sees twice as many with guidance ≠ 1).
-    public func images(seeds: [UInt64], labels: [Int]?, sampler: any Sampler, guidance: Double, batchSize: Int,
+    public func images(seeds: [UInt64], conditions: Conditions?, sampler: any Sampler, guidance: Double, batchSize: Int,
                        progress: (Int) -> Void = { _ in }) throws -> Tensor {
-        precondition(labels == nil || labels!.count == seeds.count,
-                     "SampleDrawing: \(labels!.count) labels for \(seeds.count) seeds")
+        precondition(conditions == nil || conditions!.count == seeds.count,
+                     "SampleDrawing: \(conditions!.count) conditions for \(seeds.count) seeds")
         let wasTraining = denoiser.isTraining
         denoiser.eval()
         defer { if wasTraining { denoiser.train() } }
@@ -44,7 +44,7 @@ public struct SampleDrawing {
                 (batch.lowerBound + $0.lowerBound)..<(batch.lowerBound + $0.upperBound)
             }
             let results = mapShards(pieces.count) { piece in
-                Result { try images(pieces[piece], seeds: seeds, labels: labels, sampler: sampler, guidance: guidance) }
+                Result { try images(pieces[piece], seeds: seeds, conditions: conditions, sampler: sampler, guidance: guidance) }
             }
             batches += try results.map { try $0.get() }
             progress(batch.upperBound)
@@ -52,8 +52,8 @@ public struct SampleDrawing {
         return Tensor.concatenate(batches, axis: 0)
     }
 
-    /// The images of the seeds (and labels) in `range`, sampled as one batch.
-    private func images(_ range: Range<Int>, seeds: [UInt64], labels: [Int]?, sampler: any Sampler,
+    /// The images of the seeds (and conditions) in `range`, sampled as one batch.
+    private func images(_ range: Range<Int>, seeds: [UInt64], conditions: Conditions?, sampler: any Sampler,
                         guidance: Double) throws -> Tensor {
         let starts = range.map { index -> Tensor in
             var generator = SeededGenerator(seed: seeds[index])
@@ -62,7 +62,7 @@ public struct SampleDrawing {
         var stepNoise = SeededGenerator(seed: seeds[range.lowerBound])
         let samples = try sampler.sample(
             from: Tensor.concatenate(starts, axis: 0),
-            denoiser: denoiser.denoiser(labels: labels.map { Array($0[range]) }, guidance: guidance),
+            denoiser: denoiser.denoiser(conditions: conditions?.slice(range), guidance: guidance),
             using: &stepNoise)
         return space.images(from: samples)
     }

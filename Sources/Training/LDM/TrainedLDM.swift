@@ -26,7 +26,8 @@ public struct TrainedLDM {
         let facts = try TrainedLDMFacts(checkpoint, file: file.path)
         var generator = SeededGenerator(seed: 0)
         let denoiser = try ConditionalDenoiser(architecture: config.model, conditioning: config.conditioning,
-                                               classes: facts.classNames.count, generator: &generator)
+                                               classes: facts.classNames.count,
+                                               tokenizer: try config.conditioning.makeTokenizer(), generator: &generator)
         try checkpoint.loadWeights(into: denoiser, file: file.path)
         let averaged = averagedWeights && !checkpoint.section("ema").isEmpty
         if averaged { try checkpoint.loadAveragedWeights(into: denoiser, file: file.path) }
