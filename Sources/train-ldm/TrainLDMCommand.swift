@@ -113,6 +113,14 @@ struct Sample: ParsableCommand {
     @Option(help: ArgumentHelp("'all': --count images of every class, one grid row per class.", valueName: "all"))
     var classes: String?
 
+    @Option(help: ArgumentHelp("A caption to draw (text-conditional models); repeat for several, one grid row each.",
+                               valueName: "text"))
+    var prompt: [String] = []
+
+    @Option(help: ArgumentHelp("A file of captions, one per line (blank lines skipped), one grid row each.",
+                               valueName: "file"))
+    var prompts: String?
+
     @Option(help: "Images (per class with --classes all).")
     var count = 8
 
@@ -137,6 +145,9 @@ struct Sample: ParsableCommand {
     func validate() throws {
         if let classes, classes != "all" { throw ValidationError("--classes takes 'all' (use --class K for one class)") }
         if label != nil && classes != nil { throw ValidationError("give --class K or --classes all, not both") }
+        if (label != nil || classes != nil) && (!prompt.isEmpty || prompts != nil) {
+            throw ValidationError("give classes (--class, --classes) or captions (--prompt, --prompts), not both")
+        }
     }
 
     func run() throws {
@@ -145,6 +156,7 @@ struct Sample: ParsableCommand {
         (request.count, request.steps, request.eta, request.guidance) = (count, steps, eta, guidance)
         (request.seed, request.trainedWeights) = (seed, trainedWeights)
         try runReportingErrors {
+            request.prompts = try prompt + (prompts.map { try LDMJobs.readPrompts(URL(fileURLWithPath: $0)) } ?? [])
             try LDMJobs.sample(checkpoint: URL(fileURLWithPath: checkpoint), request: request,
                                output: URL(fileURLWithPath: out))
         }

@@ -102,6 +102,34 @@ final class LDMTrainerTests: XCTestCase {
         XCTAssertNotEqual(tokens.scalars, initial.scalars, "the text encoder's token table should have trained")
     }
 
+    /// `train-ldm sample --prompt …` on a text-conditional model: one row per caption, the captions in
+    /// samples.jsonl; a missing caption, or captions for a class model, are clear errors.
+    func testSamplingFromCaptions() throws {
+        var config = tinyTextLDMConfig()
+        config.train.steps = 2
+        let trainer = try trainer(config, on: try pixels(CaptionedWaves()), run: "text")
+        try trainer.train()
+        var request = LDMJobs.SampleRequest()
+        (request.count, request.steps, request.prompts) = (2, 2, ["smooth waves number 1", "slanted stripes"])
+        let out = folder.appendingPathComponent("samples")
+        let files = try LDMJobs.sample(checkpoint: trainer.run.url, request: request, output: out)
+        XCTAssertEqual(files.count, 4)
+        let captions = try String(contentsOf: out.appendingPathComponent("samples.jsonl"), encoding: .utf8)
+            .split(separator: "\n").map { (try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any])["caption"] as? String }
+        XCTAssertEqual(captions, ["smooth waves number 1", "smooth waves number 1", "slanted stripes", "slanted stripes"])
+
+        request.prompts = []
+        XCTAssertThrowsError(try LDMJobs.sample(checkpoint: trainer.run.url, request: request, output: out)) {
+            XCTAssertTrue("\($0)".contains("--prompt"), "\($0)")
+        }
+        let classModel = try self.trainer(tinyLDMConfig(), on: try pixels(), run: "class")
+        try classModel.train()
+        request.prompts = ["a caption"]
+        XCTAssertThrowsError(try LDMJobs.sample(checkpoint: classModel.run.url, request: request, output: out)) {
+            XCTAssertTrue("\($0)".contains("not text-conditional"), "\($0)")
+        }
+    }
+
     private func assertLatentResumeIsExact(_ base: LDMRunConfig, on data: (DiffusionTrainingSet, FirstStage)) throws {
         let (set, firstStage) = data
         var config = base

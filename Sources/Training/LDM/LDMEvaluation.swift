@@ -30,7 +30,12 @@ public enum LDMEvaluation {
             let count = min(batch.count, imageCount - done)
             let images = batch.images.sliced(axis: 0, range: 0..<count)
             let samples = drawing.space.samples(from: images)
-            let labels = drawing.denoiser.conditioning == .none ? nil : batch.labels.map { Array($0.prefix(count)) }
+            let conditions: Conditions?
+            switch drawing.denoiser.conditioning {
+            case .none: conditions = nil
+            case .class, .classTokens: conditions = batch.labels.map { .labels(Array($0.prefix(count))) }
+            case .text: conditions = batch.captions.map { .captions(Array($0.prefix(count))) }
+            }
             for (k, t) in timesteps.enumerated() {
                 let noise = Tensor.concatenate((0..<count).map { i in
                     var generator = SeededGenerator(seed: config.seed &+ UInt64((done + i) * timesteps.count + k))
@@ -40,7 +45,7 @@ public enum LDMEvaluation {
                     let ts = [Int](repeating: t, count: count)
                     let noisy = drawing.schedule.noised(samples, noise: noise, timesteps: ts)
                     let target = drawing.schedule.target(drawing.parameterization, start: samples, noise: noise, timesteps: ts)
-                    let output = drawing.denoiser(noisy, timesteps: ts, labels: labels)
+                    let output = drawing.denoiser(noisy, timesteps: ts, conditions: conditions)
                     return loss(output, target: target, timesteps: ts, schedule: drawing.schedule).perSample
                 }
                 sums[k] += perSample.reduce(0.0) { $0 + Double($1) }

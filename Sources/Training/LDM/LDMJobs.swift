@@ -59,11 +59,13 @@ public enum LDMJobs {
               + "\(data.trainingSet.sampleShape), scale factor \(data.trainingSet.scaleFactor)")
     }
 
-    /// What to sample: classes, how many, and the sampler's settings.
+    /// What to sample: classes or captions, how many, and the sampler's settings.
     public struct SampleRequest {
         /// One class, every class (`count` of each, one grid row per class), or none (unconditional).
         public enum Classes: Equatable { case none, one(Int), all }
         public var classes = Classes.none
+        /// Captions for a text-conditional model: `count` images of each, one grid row per caption.
+        public var prompts: [String] = []
         public var count = 8
         public var steps: Int?
         public var eta: Double?
@@ -76,36 +78,65 @@ public enum LDMJobs {
     }
 
     /// Draws images from a checkpoint and writes `grid.png`, each image as `NNNNNN.png`, and
-    /// `samples.jsonl` ({"file", "class", "class_name", "seed", "guidance", "steps"} per image) to `output`.
+    /// `samples.jsonl` ({"file", "class", "class_name" or "caption", "seed", "guidance", "steps"} per
+    /// image) to `output`.
     /// - Returns: the written image files.
     @discardableResult
     public static func sample(checkpoint location: URL, request: SampleRequest, output: URL) throws -> [URL] {
         let model = try TrainedLDM.load(location, averagedWeights: !request.trainedWeights)
-        let labels = try sampleLabels(request, model: model)
+        let conditions = try sampleConditions(request, model: model)
         var settings = model.config.sampling
         if let steps = request.steps { settings.sampler.steps = steps }
         if let eta = request.eta { settings.sampler.eta = eta }
         let guidance = request.guidance ?? settings.guidance
         let drawing = model.drawing
         let sampler = try settings.sampler.makeSampler(schedule: drawing.schedule, parameterization: drawing.parameterization)
-        let count = labels?.count ?? request.count
+        let count = conditions?.count ?? request.count
         let seeds = (0..<count).map { request.seed &+ UInt64($0) }
         print("train-ldm: \(count) samples from \(model.file.path) (step \(model.step), "
               + "\(model.usesAveragedWeights ? "EMA" : "trained") weights), \(settings.sampler.kind.rawValue) "
               + "\(settings.sampler.steps) steps, guidance \(guidance); OpenBLAS \(BLAS.coreName)")
         let progress = ProgressReporter(total: count)
-        let images = try drawing.images(seeds: seeds, conditions: labels.map { .labels($0) }, sampler: sampler, guidance: guidance,
+        let images = try drawing.images(seeds: seeds, conditions: conditions, sampler: sampler, guidance: guidance,
                                         batchSize: settings.batchSize) { progress.update(step: $0) }
         print("")
+        let rows = request.classes == .all || !request.prompts.isEmpty
         return try SampleFiles(output: output).write(
-            images, labels: labels, classNames: model.classNames, seeds: seeds, guidance: guidance,
-            steps: settings.sampler.steps, columns: request.classes == .all ? request.count : min(count, 10))
+            images, conditions: conditions, classNames: model.classNames, seeds: seeds, guidance: guidance,
+            steps: settings.sampler.steps, columns: rows ? request.count : min(count, 10))
+    }
+
+    /// Captions from a file, one per line; blank lines are skipped.
+    public static func readPrompts(_ file: URL) throws -> [String] {
+        let text: String
+        do { text = try String(contentsOf: file, encoding: .utf8) } catch {
+            throw LDMConfigError(key: "--prompts", message: "\(file.path) is not a readable UTF-8 text file: \(error.localizedDescription)")
+        }
+        let prompts = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard !prompts.isEmpty else { throw LDMConfigError(key: "--prompts", message: "\(file.path) holds no captions") }
+        return prompts
+    }
+
+    /// The condition of each requested sample, or nil for an unconditional model.
+    private static func sampleConditions(_ request: SampleRequest, model: TrainedLDM) throws -> Conditions? {
+        guard request.count >= 1 else { throw LDMConfigError(key: "--count", message: "is \(request.count), expected at least 1") }
+        let isText = model.drawing.denoiser.conditioning == .text
+        if isText {
+            guard !request.prompts.isEmpty else {
+                throw LDMConfigError(key: "--prompt", message: "is missing: a text-conditional model draws captions "
+                                     + "(--prompt \"…\" or --prompts FILE)")
+            }
+            return .captions(request.prompts.flatMap { [String](repeating: $0, count: request.count) })
+        }
+        guard request.prompts.isEmpty else {
+            throw LDMConfigError(key: "--prompt", message: "was given, but this model is not text-conditional")
+        }
+        return try sampleLabels(request, model: model).map { .labels($0) }
     }
 
     /// The label of each requested sample, or nil for an unconditional model.
     private static func sampleLabels(_ request: SampleRequest, model: TrainedLDM) throws -> [Int]? {
         let classes = model.drawing.denoiser.classes
-        guard request.count >= 1 else { throw LDMConfigError(key: "--count", message: "is \(request.count), expected at least 1") }
         switch request.classes {
         case .none:
             return classes > 0 ? (0..<request.count).map { $0 % classes } : nil

@@ -9,7 +9,7 @@ struct SampleFiles {
     let output: URL
 
     /// Writes `images` [N, C, H, W] in [−1, 1]; returns the image files in order.
-    func write(_ images: Tensor, labels: [Int]?, classNames: [String], seeds: [UInt64], guidance: Double,
+    func write(_ images: Tensor, conditions: Conditions?, classNames: [String], seeds: [UInt64], guidance: Double,
                steps: Int, columns: Int) throws -> [URL] {
         try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
         var files: [URL] = []
@@ -20,9 +20,14 @@ struct SampleFiles {
             try Image(tensor: images.sliced(axis: 0, range: index..<index + 1).squeezed(axis: 0)).write(to: file)
             files.append(file)
             var fields: [String: Any] = ["file": name, "seed": seeds[index], "guidance": guidance, "steps": steps]
-            if let label = labels?[index] {
-                fields["class"] = label
-                if label < classNames.count { fields["class_name"] = classNames[label] }
+            switch conditions {
+            case .labels(let labels)?:
+                fields["class"] = labels[index]
+                if labels[index] < classNames.count { fields["class_name"] = classNames[labels[index]] }
+            case .captions(let captions)?:
+                fields["caption"] = captions[index]
+            case nil:
+                break
             }
             let data = try JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])
             lines += String(decoding: data, as: UTF8.self) + "\n"
