@@ -90,7 +90,7 @@ final class UNetTests: XCTestCase {
             {"in_channels": 3, "out_channels": 3, "model_channels": 32, "num_res_blocks": 1,
              "attention_resolutions": [1], "channel_mult": [1, 2], "num_heads": 4, "num_head_channels": -1,
              "transformer_depth": 2, "context_dim": 16, "use_scale_shift_norm": true, "dropout": 0.1,
-             "num_classes": 10}
+             "num_classes": 10, "use_checkpoint": true}
             """
         let decoded = try JSONDecoder().decode(UNetArchitecture.self, from: Data(json.utf8))
         var expected = UNetArchitecture()
@@ -98,6 +98,7 @@ final class UNetTests: XCTestCase {
         (expected.attentionResolutions, expected.channelMultipliers) = ([1], [1, 2])
         (expected.numHeads, expected.numHeadChannels, expected.transformerDepth) = (4, -1, 2)
         (expected.contextDimension, expected.useScaleShiftNorm, expected.dropout, expected.numClasses) = (16, true, 0.1, 10)
+        expected.useCheckpoint = true
         XCTAssertEqual(decoded, expected)
         XCTAssertNoThrow(try expected.validate())
     }
