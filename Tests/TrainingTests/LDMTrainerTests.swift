@@ -102,6 +102,24 @@ final class LDMTrainerTests: XCTestCase {
         XCTAssertNotEqual(tokens.scalars, initial.scalars, "the text encoder's token table should have trained")
     }
 
+    /// The frozen all-MiniLM-L6-v2 as the text encoder: training resumes exactly (its states are
+    /// computed per caption, whatever shares the batch), and its weights stay out of the checkpoint.
+    func testFrozenMiniLMConditioningResumesExactlyAndIsNotSaved() throws {
+        var config = tinyTextLDMConfig(channels: 2)
+        config.conditioning.text.encoder = .minilm
+        config.model.contextDimension = 384
+        try assertLatentResumeIsExact(config, on: try latents(of: CaptionedWaves()))
+        let saved = try CheckpointStore.load(folder.appendingPathComponent("straight")).checkpoint
+        let modelKeys = saved.tensors.keys.filter { $0.hasPrefix("model.") }
+        XCTAssertFalse(modelKeys.isEmpty)
+        XCTAssertFalse(modelKeys.contains { $0.contains("frozenText") || $0.contains("textConditioner") }, "\(modelKeys)")
+        var narrow = tinyTextLDMConfig()
+        narrow.conditioning.text.encoder = .minilm
+        XCTAssertThrowsError(try trainer(narrow, on: try pixels(CaptionedWaves()), run: "narrow")) {
+            XCTAssertTrue("\($0)".contains("model.context_dim") && "\($0)".contains("384"), "\($0)")
+        }
+    }
+
     /// `train-ldm sample --prompt …` on a text-conditional model: one row per caption, the captions in
     /// samples.jsonl; a missing caption, or captions for a class model, are clear errors.
     func testSamplingFromCaptions() throws {

@@ -18,12 +18,17 @@ public final class ConditionalDenoiser: Module {
     let unet: UNetModel
     let classContext: ClassContext?
     let textConditioner: TrainedTextConditioner?
+    /// The frozen text encoder (`text.encoder: minilm`); not a sub-module, so not trained or saved.
+    let frozenText: FrozenTextConditioner?
 
-    /// - Parameter tokenizer: required for text conditioning.
+    /// - Parameters:
+    ///   - tokenizer: required for text conditioning with the trained encoder.
+    ///   - frozenTextEncoder: required for text conditioning with the frozen MiniLM.
     /// - Throws: `UNetArchitectureError`, or `LDMConfigError` when the architecture does not fit the
     ///   conditioning (e.g. `num_classes` other than classes + 1).
     public init(architecture: UNetArchitecture, conditioning: ConditioningConfig, classes: Int,
-                tokenizer: BertTokenizer? = nil, generator: inout SeededGenerator) throws {
+                tokenizer: BertTokenizer? = nil, frozenTextEncoder: MiniLMTextEncoder? = nil,
+                generator: inout SeededGenerator) throws {
         let resolved = try Self.architecture(architecture, for: conditioning, classes: classes)
         self.conditioning = conditioning.kind
         self.classes = conditioning.usesClasses ? classes : 0
@@ -32,13 +37,22 @@ public final class ConditionalDenoiser: Module {
             ? ClassContext(classes: classes + 1, tokens: conditioning.classTokens, dimension: resolved.contextDimension!,
                            generator: &generator)
             : nil
-        if conditioning.kind == .text {
+        let isText = conditioning.kind == .text
+        if isText && conditioning.text.encoder == .trained {
             guard let tokenizer else {
                 throw LDMConfigError(key: "conditioning.kind", message: "is text, but no tokenizer was given")
             }
             textConditioner = TrainedTextConditioner(tokenizer: tokenizer, config: conditioning.text, generator: &generator)
         } else {
             textConditioner = nil
+        }
+        if isText && conditioning.text.encoder == .minilm {
+            guard let frozenTextEncoder else {
+                throw LDMConfigError(key: "conditioning.text.encoder", message: "is minilm, but no MiniLM encoder was given")
+            }
+            frozenText = FrozenTextConditioner(encoder: frozenTextEncoder, maxLength: conditioning.text.maxLength)
+        } else {
+            frozenText = nil
         }
         super.init()
     }
@@ -65,7 +79,8 @@ public final class ConditionalDenoiser: Module {
         case (.classTokens, .labels(let labels)?):
             return unet(x, timesteps: timesteps, context: classContext!(labels), dropoutGenerator: &dropoutGenerator)
         case (.text, .captions(let captions)?):
-            return unet(x, timesteps: timesteps, context: textConditioner!(captions), dropoutGenerator: &dropoutGenerator)
+            let context = textConditioner.map { $0(captions) } ?? frozenText!(captions)
+            return unet(x, timesteps: timesteps, context: context, dropoutGenerator: &dropoutGenerator)
         default:
             preconditionFailure("ConditionalDenoiser: conditions \(conditions.map { "\($0)" } ?? "nil") "
                                 + "do not fit conditioning \(conditioning)")
@@ -112,10 +127,11 @@ public final class ConditionalDenoiser: Module {
             guard architecture.numClasses == nil else {
                 throw LDMConfigError(key: "model.num_classes", message: "is set, but conditioning.kind is text")
             }
-            guard architecture.contextDimension == conditioning.text.nEmbed else {
+            let width = conditioning.text.encoder == .trained ? conditioning.text.nEmbed : FrozenTextConditioner.width
+            guard architecture.contextDimension == width else {
                 throw LDMConfigError(key: "model.context_dim", message: "is \(architecture.contextDimension.map(String.init) ?? "null"), "
-                                     + "but text conditioning's encoder gives vectors of conditioning.text.n_embed = "
-                                     + "\(conditioning.text.nEmbed)")
+                                     + "but the text encoder gives vectors of \(width) "
+                                     + (conditioning.text.encoder == .trained ? "(conditioning.text.n_embed)" : "(all-MiniLM-L6-v2)"))
             }
         case .none:
             guard architecture.numClasses == nil else {

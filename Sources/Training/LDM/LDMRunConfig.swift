@@ -105,11 +105,17 @@ public struct ConditioningConfig: Codable, Equatable {
 
     public init() {}
 
-    /// BERT's uncased WordPiece tokenizer for text conditioning, from all-MiniLM-L6-v2's `vocab.txt`
-    /// in the weights cache (the same 30,522 entries as bert-base-uncased); nil for other kinds.
+    /// BERT's uncased WordPiece tokenizer for the trained text encoder, from all-MiniLM-L6-v2's
+    /// `vocab.txt` in the weights cache (the same 30,522 entries as bert-base-uncased); nil otherwise.
     public func makeTokenizer() throws -> BertTokenizer? {
-        guard kind == .text else { return nil }
+        guard kind == .text && text.encoder == .trained else { return nil }
         return try BertTokenizer(vocabularyFile: try PretrainedWeights.miniLM().appendingPathComponent("vocab.txt"))
+    }
+
+    /// The frozen all-MiniLM-L6-v2 from the weights cache for `text.encoder: minilm`; nil otherwise.
+    public func makeFrozenTextEncoder() throws -> MiniLMTextEncoder? {
+        guard kind == .text && text.encoder == .minilm else { return nil }
+        return try MiniLMTextEncoder.fromWeightsCache()
     }
 
     /// Whether the model takes class labels.
@@ -122,6 +128,8 @@ public struct TextConditioningConfig: Codable, Equatable {
         /// A transformer trained from scratch with the UNet, as the paper's text-to-image model
         /// (CompVis `BERTEmbedder`): its parameters are in the UNet's optimizer and checkpoint.
         case trained
+        /// The frozen pretrained all-MiniLM-L6-v2 (its 384-wide token states; `model.context_dim: 384`).
+        case minilm
     }
     public var encoder = Encoder.trained
     /// Captions are cut or padded to this many tokens, [CLS] and [SEP] included.

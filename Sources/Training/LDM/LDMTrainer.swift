@@ -55,7 +55,9 @@ public final class LDMTrainer {
         var generator = SeededGenerator(seed: config.train.seed)
         denoiser = try ConditionalDenoiser(architecture: config.model, conditioning: config.conditioning,
                                            classes: trainingSet.classNames.count,
-                                           tokenizer: try config.conditioning.makeTokenizer(), generator: &generator)
+                                           tokenizer: try config.conditioning.makeTokenizer(),
+                                           frozenTextEncoder: try config.conditioning.makeFrozenTextEncoder(),
+                                           generator: &generator)
         let loaderSeed = generator.next()
         noise = generator.split()
         dropout = generator.split()

@@ -27,7 +27,9 @@ public struct TrainedLDM {
         var generator = SeededGenerator(seed: 0)
         let denoiser = try ConditionalDenoiser(architecture: config.model, conditioning: config.conditioning,
                                                classes: facts.classNames.count,
-                                               tokenizer: try config.conditioning.makeTokenizer(), generator: &generator)
+                                               tokenizer: try config.conditioning.makeTokenizer(),
+                                           frozenTextEncoder: try config.conditioning.makeFrozenTextEncoder(),
+                                           generator: &generator)
         try checkpoint.loadWeights(into: denoiser, file: file.path)
         let averaged = averagedWeights && !checkpoint.section("ema").isEmpty
         if averaged { try checkpoint.loadAveragedWeights(into: denoiser, file: file.path) }
