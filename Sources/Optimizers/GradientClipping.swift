@@ -17,7 +17,7 @@ public func clipByGlobalNorm(_ gradients: [Tensor], maxNorm: Float) -> (clipped:
 }
 
 /// Σ x² over the elements of `tensor`, in Double.
-func sumOfSquares(_ tensor: Tensor) -> Double {
+public func sumOfSquares(_ tensor: Tensor) -> Double {
     tensor.withUnsafeScalars { x in
         var total = 0.0
         for value in x { total += Double(value) * Double(value) }

@@ -1,4 +1,5 @@
 import Models
+import Optimizers
 import TensorCore
 
 /// The adversarial terms of the first-stage loss, as taming-transformers and CompVis write them
@@ -27,18 +28,13 @@ public func generatorLoss(fakeLogits: Tensor) -> Tensor { -fakeLogits.mean() }
 /// the reconstruction gradient where they meet (Esser et al., "Taming Transformers", eq. 7).
 public func adaptiveGeneratorWeight(reconstructionGradient: Tensor, generatorGradient: Tensor,
                                     discriminatorWeight: Float) -> Float {
-    let ratio = l2Norm(reconstructionGradient) / (l2Norm(generatorGradient) + 1e-4)
+    let ratio = sumOfSquares(reconstructionGradient).squareRoot() / (sumOfSquares(generatorGradient).squareRoot() + 1e-4)
     return Float(min(max(ratio, 0), 1e4)) * discriminatorWeight
 }
 
 /// The adversarial terms' factor at a step: `disc_factor` from step `disc_start` on, 0 before
 /// (the references' `adopt_weight`).
 public func discriminatorFactor(step: Int, start: Int, factor: Float) -> Float { step < start ? 0 : factor }
-
-/// The Euclidean norm of all of a tensor's elements, summed in Double.
-func l2Norm(_ x: Tensor) -> Double {
-    x.withUnsafeScalars { scalars in scalars.reduce(0.0) { $0 + Double($1) * Double($1) } }.squareRoot()
-}
 
 extension PatchDiscriminator {
     /// Throws unless images of `side` pixels leave the discriminator of `depth` at least one patch:

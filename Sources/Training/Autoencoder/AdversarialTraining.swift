@@ -35,15 +35,16 @@ final class AdversarialTraining {
         let result = ShardedGradients(batch: batch, shards: shards, wrt: parameters.map(\.parameter.wrappedValue)) { range in
             let real = discriminator(images.sliced(axis: 0, range: range))
             let fake = discriminator(reconstructions.sliced(axis: 0, range: range))
-            return ShardLoss(loss: factor * loss(real: real, fake: fake),
-                             extra: (real: real.mean().scalar, fake: fake.mean().scalar))
+            var logits = StepMetrics()
+            logits.set("logits_real", real.mean().scalar)
+            logits.set("logits_fake", fake.mean().scalar)
+            return ShardLoss(loss: factor * loss(real: real, fake: fake), extra: logits)
         }
         optimizer.learningRate = learningRate
         optimizer.step(result.gradients)
         var metrics = StepMetrics()
         metrics.set("d_loss", result.loss)
-        metrics.set("logits_real", sizeWeightedMean(result.shards.map { ($0.range, $0.extra.real) }, batch: batch))
-        metrics.set("logits_fake", sizeWeightedMean(result.shards.map { ($0.range, $0.extra.fake) }, batch: batch))
+        metrics.addSizeWeighted(result.shards.map { ($0.range, $0.extra) }, batch: batch)
         return metrics
     }
 
@@ -68,9 +69,4 @@ final class AdversarialTraining {
             throw CheckpointError.mismatchedModel(file: file, reason: "discriminator optimizer: \(error)")
         }
     }
-}
-
-/// The batch mean of per-shard means, each weighted by its shard's share of the batch.
-func sizeWeightedMean(_ parts: [(range: Range<Int>, value: Float)], batch: Int) -> Float {
-    parts.reduce(0) { $0 + Float($1.range.count) / Float(batch) * $1.value }
 }

@@ -14,6 +14,15 @@ public struct StepMetrics: Equatable {
 
     public subscript(name: String) -> Float? { entries.first { $0.name == name }?.value }
 
+    /// Adds the batch's values of the shards' metrics: each the mean over the shards weighted by their
+    /// share of the `batch` samples.
+    mutating func addSizeWeighted(_ shards: [(range: Range<Int>, metrics: StepMetrics)], batch: Int) {
+        for (range, metrics) in shards {
+            let share = Float(range.count) / Float(batch)
+            for (name, value) in metrics.entries { set(name, (self[name] ?? 0) + share * value) }
+        }
+    }
+
     public static func == (a: StepMetrics, b: StepMetrics) -> Bool {
         a.entries.count == b.entries.count && zip(a.entries, b.entries).allSatisfy { $0.name == $1.name && $0.value == $1.value }
     }

@@ -58,10 +58,7 @@ public struct GeneratorStep {
             parts = result.shards.map { ($0.range, $0.extra.metrics, $0.extra.reconstruction, $0.extra.codes) }
             metrics.set("loss", result.loss)
         }
-        for part in parts {
-            let weight = Float(part.range.count) / Float(batch)
-            for (name, value) in part.metrics.entries { metrics.set(name, (metrics[name] ?? 0) + weight * value) }
-        }
+        metrics.addSizeWeighted(parts.map { ($0.range, $0.metrics) }, batch: batch)
         if case .vq(let model) = firstStage {
             let codes = parts.flatMap(\.codes)
             metrics.set("perplexity", VectorQuantizer.perplexity(codes, codes: model.codebookSize))
@@ -139,7 +136,7 @@ private struct AdversarialGeneratorStep {
             let surrogate = (part.reconstruction * cotangent).sum() + part.terms.regularizer
             return TensorCore.gradients(of: surrogate * shareOfBatch[shard], wrt: parameters)
         }
-        gradients = shardGradients.dropFirst().reduce(shardGradients[0]) { zip($0, $1).map { $0 + $1 } }
+        gradients = summedInShardOrder(shardGradients)
 
         loss = 0
         parts = []

@@ -45,11 +45,7 @@ public struct ShardedGradients<Extra> {
                 : TensorCore.gradients(of: part.loss * weight, wrt: parameters)
             return (gradients, part.loss.scalar * weight, part.extra)
         }
-        var gradients = results[0].gradients
-        for result in results.dropFirst() {
-            gradients = zip(gradients, result.gradients).map { $0 + $1 }
-        }
-        self.gradients = gradients
+        gradients = summedInShardOrder(results.map(\.gradients))
         loss = results.dropFirst().reduce(results[0].loss) { $0 + $1.loss }
         self.shards = zip(ranges, results).map { ($0, $1.extra) }
     }
@@ -59,4 +55,10 @@ public struct ShardedGradients<Extra> {
         var unused = SeededGenerator(seed: 0)
         self.init(batch: batch, shards: shards, wrt: parameters, splitting: &unused) { range, _ in shardLoss(range) }
     }
+}
+
+/// Each parameter's gradients from the shards, summed in shard order (so the sum does not depend on
+/// which thread ran which shard).
+func summedInShardOrder(_ shardGradients: [[Tensor]]) -> [Tensor] {
+    shardGradients.dropFirst().reduce(shardGradients[0]) { zip($0, $1).map { $0 + $1 } }
 }
