@@ -43,7 +43,7 @@ final class LDMTrainerTests: XCTestCase {
         let noise = Tensor.randomNormal(images.shape, using: &generator)
         let noisy = trainer.schedule.noised(images, noise: noise, timesteps: timesteps)
         return withoutGradients {
-            mseLoss(trainer.denoiser(noisy, timesteps: timesteps, labels: (0..<8).map { $0 % 2 }), noise).scalar
+            mseLoss(trainer.denoiser(noisy, timesteps: timesteps, conditions: .labels((0..<8).map { $0 % 2 })), noise).scalar
         }
     }
 

@@ -87,11 +87,6 @@ public final class ConditionalDenoiser: Module {
         }
     }
 
-    /// The prediction for x_t; `labels` exactly when the model is class-conditional.
-    public func callAsFunction(_ x: Tensor, timesteps: [Int], labels: [Int]?) -> Tensor {
-        self(x, timesteps: timesteps, conditions: labels.map { .labels($0) })
-    }
-
     /// The null condition of classifier-free guidance for `count` samples: the null class, or the
     /// empty caption.
     public func nullConditions(count: Int) -> Conditions {
@@ -106,11 +101,6 @@ public final class ConditionalDenoiser: Module {
         if scale == 1 { return { x, t in self(x, timesteps: t, conditions: conditions) } }
         let doubled = nullConditions(count: conditions.count).appending(conditions)
         return classifierFreeGuidance(scale: scale) { x, t in self(x, timesteps: t, conditions: doubled) }
-    }
-
-    /// `denoiser(conditions:guidance:)` for class labels.
-    public func denoiser(labels: [Int]?, guidance scale: Double) -> Denoiser {
-        denoiser(conditions: labels.map { .labels($0) }, guidance: scale)
     }
 
     /// `architecture` completed for the conditioning: `num_classes` = classes + 1 for `class`
