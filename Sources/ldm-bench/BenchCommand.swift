@@ -36,6 +36,10 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Activation checkpointing in the UNet training cases (the UNet's use_checkpoint).")
     var useCheckpoint = false
 
+    @Option(help: ArgumentHelp("Keep a convolution's forward columns for its weight gradient up to this many MB per "
+                               + "layer (ConvolutionMemory.keptColumnsLimit; 0: always recompute them).", valueName: "MB"))
+    var keptColumnsMb = ConvolutionMemory.keptColumnsLimit >> 20
+
     @Flag(help: "List the cases and exit.")
     var list = false
 
@@ -54,7 +58,9 @@ struct BenchCommand: ParsableCommand {
         }
         guard shards >= 1 else { throw ValidationError("--shards is \(shards), expected at least 1") }
         let size = BenchSize(batch: batch, imageSize: imageSize, shards: shards, useCheckpoint: useCheckpoint)
+        guard keptColumnsMb >= 0 else { throw ValidationError("--kept-columns-mb is \(keptColumnsMb), expected 0 or more") }
         ComputeSettings.threadCount = threads
+        ConvolutionMemory.keptColumnsLimit = keptColumnsMb << 20
         FileHandle.standardError.write(Data("ldm-bench: OpenBLAS kernel \(BLAS.coreName), \(threads) threads\n".utf8))
         for name in names {
             for record in BenchmarkRegistry.factories[name]!(size).run(warmup: warmup, steps: steps) {
@@ -64,6 +70,7 @@ struct BenchCommand: ParsableCommand {
                 fields["image_size"] = imageSize
                 fields["shards"] = shards
                 if useCheckpoint { fields["use_checkpoint"] = true }
+                fields["kept_columns_mb"] = keptColumnsMb
                 print(JSONLine.encode(fields))
             }
         }

@@ -17,7 +17,7 @@ struct TrainLDMCommand: ParsableCommand {
               train-ldm --resume checkpoints/fashion-class-f4-20261129-170000
               train-ldm cache --config configs/ldm/fashion-class-f4.yaml [--rebuild]
               train-ldm sample --checkpoint RUN --classes all --count 10 --out samples/
-              train-ldm evaluate --checkpoint RUN [--samples-per-class 100]
+              train-ldm evaluate --checkpoint RUN [--samples-per-class 100] [--caption-samples 1000] [--judge FILE]
               train-ldm judge --config configs/ldm/fashion-class-f4.yaml
             """,
         subcommands: [Train.self, Cache.self, Sample.self, Evaluate.self, Judge.self],
@@ -165,12 +165,15 @@ struct Sample: ParsableCommand {
 
 struct Evaluate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Measure the held-out diffusion loss at fixed timesteps and noise, and judge class-conditional samples.",
+        abstract: "Measure the held-out diffusion loss at fixed timesteps and noise, and judge samples.",
         discussion: """
             For a class-conditional model, draws samples of every class with the configured sampler and guidance and
             reports the share the image judge (a classifier trained on the real training images; trained first when
             judge.path is missing) assigns to their class, and the Fréchet distance of their judge features to the
             held-out images' beside the same distance for as many real training images (the floor).
+            For a text-conditional model on a labelled set (the emoji and their groups), draws one sample for each
+            held-out caption and reports the share the judge assigns to the class of that caption's real image,
+            beside chance and the judge's accuracy on those real images.
             """)
 
     @Option(help: ArgumentHelp("A run folder or checkpoint file.", valueName: "run-dir|checkpoint"))
@@ -185,10 +188,18 @@ struct Evaluate: ParsableCommand {
     @Option(help: "Samples drawn and judged per class (0: none; default: evaluation.samples_per_class).")
     var samplesPerClass: Int?
 
+    @Option(help: "Held-out captions sampled and judged, text models (0: none; default: evaluation.caption_samples).")
+    var captionSamples: Int?
+
+    @Option(help: ArgumentHelp("The image judge checkpoint, trained there first when missing (default: the run's judge.path).",
+                               valueName: "file"))
+    var judge: String?
+
     func run() throws {
         try runReportingErrors {
             try LDMJobs.evaluate(checkpoint: URL(fileURLWithPath: checkpoint), output: out.map { URL(fileURLWithPath: $0) },
-                                 maxImages: maxImages, samplesPerClass: samplesPerClass)
+                                 maxImages: maxImages, samplesPerClass: samplesPerClass,
+                                 captionSamples: captionSamples, judgePath: judge)
         }
     }
 }

@@ -96,6 +96,50 @@ final class LDMJobsTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent("judge.safetensors").path))
     }
 
+    /// A text-conditional run on a labelled, captioned folder: evaluate draws one sample per held-out
+    /// caption, judges it against the class of that caption's image, and reports chance beside it.
+    func testTextRunJudgesOneSamplePerHeldOutCaption() throws {
+        let images = try writeTwoClassFolder(in: folder, count: 3)
+        for (name, index) in [("stripes", 0), ("stripes", 1), ("stripes", 2), ("bars", 0), ("bars", 1), ("bars", 2)] {
+            try "\(name) number \(index)".write(to: images.appendingPathComponent("\(name)/image\(index).txt"),
+                                              atomically: true, encoding: .utf8)
+        }
+        let config = folder.appendingPathComponent("tiny-text.yaml")
+        try """
+        model: {in_channels: 1, out_channels: 1, model_channels: 32, channel_mult: [1], num_res_blocks: 1,
+                attention_resolutions: [1], num_head_channels: 32, context_dim: 16}
+        diffusion: {timesteps: 100}
+        conditioning: {kind: text, text: {max_length: 8, n_embed: 16, n_layer: 1, heads: 2, dim_head: 8}}
+        data: {source: folder, path: \(images.path), heldout_path: \(images.path), channels: 1, image_size: 16}
+        train: {steps: 2, batch_size: 4, log_every: 1, image_every: 2, checkpoint_every: 2}
+        sampling: {sampler: {steps: 2}, preview_steps: 2, preview_per_class: 1, guidance: 3.0}
+        evaluation: {timesteps: 2, batch_size: 3, caption_samples: 5}
+        judge: {path: \(folder.appendingPathComponent("judge.safetensors").path), steps: 4, batch_size: 4, width: 4}
+        """.write(to: config, atomically: true, encoding: .utf8)
+        let run = try LDMJobs.train(configFiles: [config], overrides: [], resume: nil,
+                                    runDirectory: folder.appendingPathComponent("text-run"))
+
+        let report = try LDMJobs.evaluate(checkpoint: run, output: nil, maxImages: 2)
+        XCTAssertEqual(report.metrics.map(\.name), [
+            "diffusion loss", "loss at t=25", "loss at t=75", "held-out captions sampled", "sampling samples/s",
+            "class accuracy of samples", "judge accuracy on the real held-out images", "chance accuracy (uniform)",
+            "chance accuracy (most frequent class)", "Fréchet distance samples vs held-out",
+            "Fréchet distance train vs held-out (floor)"])
+        let judged = Dictionary(uniqueKeysWithValues: report.metrics.dropFirst(3).map { ($0.name, $0.value) })
+        XCTAssertEqual(judged["held-out captions sampled"], 5)
+        XCTAssertEqual(judged["chance accuracy (uniform)"], 0.5)
+        // The first five held-out images in order are bars 0–2 and stripes 0–1: bars are 3 of 5.
+        XCTAssertEqual(judged["chance accuracy (most frequent class)"]!, 0.6, accuracy: 1e-12)
+        for name in ["class accuracy of samples", "judge accuracy on the real held-out images"] {
+            XCTAssertTrue([0, 0.2, 0.4, 0.6, 0.8, 1].contains { abs($0 - judged[name]!) < 1e-9 }, "\(name) \(judged[name]!)")
+        }
+        XCTAssertGreaterThanOrEqual(judged["Fréchet distance samples vs held-out"]!, 0)
+        let listing = try String(contentsOf: run.appendingPathComponent("evaluation/samples.txt"), encoding: .utf8)
+        XCTAssertEqual(listing.split(separator: "\n").dropFirst(), ["1.1 bars number 0", "1.2 bars number 1", "1.3 bars number 2",
+                                                                 "1.4 stripes number 0", "1.5 stripes number 1"])
+        XCTAssertTrue(FileManager.default.fileExists(atPath: run.appendingPathComponent("evaluation/samples.png").path))
+    }
+
     func testAMissingFirstStageSaysToTrainItFirst() throws {
         let missing = folder.appendingPathComponent("no-such-run")
         XCTAssertThrowsError(try trainLDM(firstStage: missing)) { error in

@@ -154,15 +154,21 @@ public enum LDMJobs {
     }
 
     /// Measures a checkpoint on its configuration's held-out set (report in RUN/evaluation by default):
-    /// the held-out diffusion loss and, for a class-conditional model, its samples as the image judge
-    /// sees them (`JudgedSamples`; the judge is trained first when its file is missing).
+    /// the held-out diffusion loss and its samples as the image judge sees them: per class for a
+    /// class-conditional model (`JudgedSamples`), for the held-out captions of a text-conditional model
+    /// on a labelled set (`JudgedCaptionSamples`). The judge (the run's `judge.path`, or `judgePath`) is
+    /// trained first when its file is missing.
     @discardableResult
     public static func evaluate(checkpoint location: URL, output: URL?, maxImages: Int?,
-                                samplesPerClass: Int? = nil) throws -> EvaluationReport {
+                                samplesPerClass: Int? = nil, captionSamples: Int? = nil,
+                                judgePath: String? = nil) throws -> EvaluationReport {
         let model = try TrainedLDM.load(location)
         var settings = model.config.evaluation
+        var judgeConfig = model.config.judge
+        if let judgePath { judgeConfig.path = judgePath }
         if let maxImages { settings.maxImages = maxImages }
         if let samplesPerClass { settings.samplesPerClass = samplesPerClass }
+        if let captionSamples { settings.captionSamples = captionSamples }
         let datasets = try model.config.data.makeDatasets()
         guard let heldout = datasets.heldout else {
             throw LDMConfigError(key: "data.heldout_path", message: "is empty: this run has no held-out set to evaluate on")
@@ -171,9 +177,13 @@ public enum LDMJobs {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var sampleMetrics: [EvaluationReport.Metric] = []
         if model.drawing.denoiser.classes > 0 && settings.samplesPerClass > 0 {
-            let judge = try imageJudge(model.config.judge, train: datasets.train, heldOut: heldout).judge
+            let judge = try imageJudge(judgeConfig, train: datasets.train, heldOut: heldout).judge
             sampleMetrics = try JudgedSamples.metrics(model, judge: judge, train: datasets.train, heldOut: heldout,
                                                       samplesPerClass: settings.samplesPerClass, output: folder)
+        } else if model.config.conditioning.kind == .text && settings.captionSamples > 0 && heldout.classNames.count >= 2 {
+            let judge = try imageJudge(judgeConfig, train: datasets.train, heldOut: heldout).judge
+            sampleMetrics = try JudgedCaptionSamples.metrics(model, judge: judge, train: datasets.train, heldOut: heldout,
+                                                             count: settings.captionSamples, output: folder)
         }
         let total = settings.maxImages > 0 ? min(settings.maxImages, heldout.count) : heldout.count
         print("train-ldm: held-out diffusion loss on \(total) images")

@@ -171,6 +171,9 @@ public struct LDMEvaluationConfig: Codable, Equatable {
     public var batchSize = 100
     /// Samples drawn per class and judged by the image judge (class-conditional models; 0: none).
     public var samplesPerClass = 100
+    /// Held-out captions (the first ones, in order) drawn once each and judged against their images'
+    /// classes (text-conditional models on a labelled set; 0: none).
+    public var captionSamples = 1000
 
     public init() {}
 }
