@@ -22,4 +22,10 @@ public final class GroupNorm: Module {
     public func callAsFunction(_ x: Tensor) -> Tensor {
         groupNorm(x, groups: groups, weight: weight?.wrappedValue, bias: bias?.wrappedValue, epsilon: epsilon)
     }
+
+    /// `self(x).silu()` in one fused primitive (`groupNormSiLU`): faster, and it keeps one activation
+    /// for the backward pass instead of three.
+    public func thenSiLU(_ x: Tensor) -> Tensor {
+        groupNormSiLU(x, groups: groups, weight: weight?.wrappedValue, bias: bias?.wrappedValue, epsilon: epsilon)
+    }
 }

@@ -36,8 +36,8 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Activation checkpointing in the UNet training cases (the UNet's use_checkpoint).")
     var useCheckpoint = false
 
-    @Option(help: ArgumentHelp("Keep a convolution's forward columns for its weight gradient up to this many MB per "
-                               + "layer (ConvolutionMemory.keptColumnsLimit; 0: always recompute them).", valueName: "MB"))
+    @Option(help: ArgumentHelp("Keep convolutions' forward columns for their weight gradients up to this many MB in "
+                               + "the whole process (ConvolutionMemory.keptColumnsLimit; 0: always recompute them).", valueName: "MB"))
     var keptColumnsMb = ConvolutionMemory.keptColumnsLimit >> 20
 
     @Flag(help: "List the cases and exit.")

@@ -82,6 +82,32 @@ final class Conv2DTests: XCTestCase {
         XCTAssertEqual(kept.scalars, weightGradient().scalars)
     }
 
+    /// Kept columns count against one process-wide limit: a graph keeps the first convolution's that
+    /// fit, recomputes the rest (same gradients), and gives the memory back when it is released.
+    func testKeptColumnsStayWithinTheProcessWideLimitAndAreGivenBack() {
+        var rng = SeededGenerator(seed: 6)
+        let x = Tensor.randomNormal([2, 3, 6, 6], using: &rng).asLeaf()
+        let first = Tensor.randomNormal([4, 3, 3, 3], using: &rng).asLeaf()
+        let second = Tensor.randomNormal([4, 4, 3, 3], using: &rng).asLeaf()
+        let firstColumnsBytes = 2 * (3 * 3 * 3) * (6 * 6) * MemoryLayout<Float>.size
+        let before = ConvolutionMemory.keptBytes
+        let limit = ConvolutionMemory.keptColumnsLimit
+        defer { ConvolutionMemory.keptColumnsLimit = limit }
+        func weightGradients(limit: Int) -> [Tensor] {
+            ConvolutionMemory.keptColumnsLimit = limit
+            let hidden = conv2d(x, weight: first, padding: .uniform(1))
+            XCTAssertEqual(ConvolutionMemory.keptBytes, before + min(limit - before, firstColumnsBytes))
+            let y = conv2d(hidden, weight: second, padding: .uniform(1))
+            XCTAssertEqual(ConvolutionMemory.keptBytes, before + min(limit - before, firstColumnsBytes),
+                           "the second convolution's columns do not fit and are not kept")
+            return gradients(of: (y * y).sum(), wrt: [first, second])
+        }
+        let recomputed = weightGradients(limit: before)
+        let partlyKept = weightGradients(limit: before + firstColumnsBytes)
+        XCTAssertEqual(ConvolutionMemory.keptBytes, before, "released graphs give their columns' memory back")
+        for (a, b) in zip(recomputed, partlyKept) { XCTAssertEqual(a.scalars, b.scalars) }
+    }
+
     /// Small outputs put several images side by side in one GEMM (`ConvChunks`); that must give what
     /// convolving each image on its own gives (the single-image path the PyTorch fixture checks).
     func testImagesSideBySideMatchImagesOneByOne() {

@@ -62,6 +62,42 @@ final class NormalizationTests: XCTestCase {
         assertClose(gradients(of: y.sum(), wrt: [weight])[0], expected, atol: 1e-5)
     }
 
+    // MARK: Group norm with SiLU
+
+    func testGroupNormSiLUMatchesPyTorch() throws {
+        let x = try fixture.tensor("gnSilu.x").asLeaf()
+        let weight = try fixture.tensor("gnSilu.weight").asLeaf(), bias = try fixture.tensor("gnSilu.bias").asLeaf()
+        let y = groupNormSiLU(x, groups: 8, weight: weight, bias: bias, epsilon: 1e-6)
+        assertClose(y, try fixture.tensor("gnSilu.y"), rtol: 1e-4, atol: 1e-5)
+        try assertVectorJacobianProduct(of: y, wrt: [x, weight, bias], prefix: "gnSilu.")
+    }
+
+    func testGroupNormSiLUGradients() {
+        var rng = SeededGenerator(seed: 13)
+        for (shape, groups) in [([2, 4, 3, 3], 2), ([1, 6, 5], 3), ([2, 4, 1, 2], 4)] {
+            let channels = shape[1]
+            let x = Tensor.randomNormal(shape, using: &rng)
+            let weight = Tensor.randomNormal([channels], using: &rng), bias = Tensor.randomNormal([channels], using: &rng)
+            checkGradients([x, weight, bias], "shape \(shape)") { v in
+                groupNormSiLU(v[0], groups: groups, weight: v[1], bias: v[2], epsilon: 1e-5)
+            }
+            checkGradients([x], "shape \(shape) without affine") { v in groupNormSiLU(v[0], groups: groups) }
+        }
+    }
+
+    /// Only the parameters' cotangents wanted (x a constant): the pullback then writes dz to scratch
+    /// memory instead of dx, and must give what the composite gives.
+    func testGroupNormSiLUParameterGradientsWithConstantInput() {
+        var rng = SeededGenerator(seed: 14)
+        let x = Tensor.randomNormal([2, 4, 3], using: &rng)
+        let weight = Tensor.randomNormal([4], using: &rng).asLeaf(), bias = Tensor.randomNormal([4], using: &rng).asLeaf()
+        let seed = Tensor.randomNormal([2, 4, 3], using: &rng)
+        let fused = gradients(of: groupNormSiLU(x, groups: 2, weight: weight, bias: bias), wrt: [weight, bias], seed: seed)
+        let composite = gradients(of: groupNorm(x, groups: 2, weight: weight, bias: bias).silu(), wrt: [weight, bias],
+                                  seed: seed)
+        for (a, b) in zip(fused, composite) { assertClose(a, b, rtol: 1e-5, atol: 1e-6) }
+    }
+
     // MARK: Layer norm
 
     func testLayerNormMatchesPyTorch() throws {

@@ -40,7 +40,7 @@ public final class ConvNormActivation: Module {
         super.init()
     }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor { norm(conv(x)).silu() }
+    public func callAsFunction(_ x: Tensor) -> Tensor { norm.thenSiLU(conv(x)) }
 }
 
 /// The project's image judge network: a small CNN of `ConvNormActivation` blocks, stride-2 at the

@@ -24,7 +24,7 @@ public final class ResnetBlock: Module {
     }
 
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        let h = conv2(norm2(conv1(norm1(x).silu())).silu())
+        let h = conv2(norm2.thenSiLU(conv1(norm1.thenSiLU(x))))
         return (ninShortcut?(x) ?? x) + h
     }
 }

@@ -47,17 +47,17 @@ public final class UNetResBlock: Module, UNetLayer {
     }
 
     private func forward(_ x: Tensor, _ conditioning: inout UNetConditioning) -> Tensor {
-        let h = inConv(inNorm(x).silu())
+        let h = inConv(inNorm.thenSiLU(x))
         let embedding = embProjection(conditioning.embedding.silu())
         let perChannel = [embedding.shape[0], embedding.shape[1], 1, 1]
-        let normed: Tensor
+        let activated: Tensor
         if useScaleShiftNorm {
             let halves = embedding.reshaped(to: perChannel).chunked(2, axis: 1)
-            normed = outNorm(h) * (halves[0] + 1) + halves[1]
+            activated = (outNorm(h) * (halves[0] + 1) + halves[1]).silu()
         } else {
-            normed = outNorm(h + embedding.reshaped(to: perChannel))
+            activated = outNorm.thenSiLU(h + embedding.reshaped(to: perChannel))
         }
-        let out = outConv(conditioning.apply(dropout, to: normed.silu()))
+        let out = outConv(conditioning.apply(dropout, to: activated))
         return (skipConnection?(x) ?? x) + out
     }
 }

@@ -8,6 +8,23 @@
 /// The pullback gives x, weight and bias cotangents, each only when wanted.
 public func groupNorm(_ x: Tensor, groups: Int, weight: Tensor? = nil, bias: Tensor? = nil,
                       epsilon: Float = 1e-5) -> Tensor {
+    groupNorm(x, groups: groups, weight: weight, bias: bias, epsilon: epsilon, thenSiLU: false)
+}
+
+/// `groupNorm(x, …).silu()` as one primitive, the pair every residual block of the autoencoder and
+/// the UNet opens with: one pass forward instead of two, and one activation kept for the backward
+/// pass instead of three (the pullback recomputes the normalised value and its sigmoid from x and
+/// the group statistics, as `silu` recomputes its sigmoid).
+public func groupNormSiLU(_ x: Tensor, groups: Int, weight: Tensor? = nil, bias: Tensor? = nil,
+                          epsilon: Float = 1e-5) -> Tensor {
+    groupNorm(x, groups: groups, weight: weight, bias: bias, epsilon: epsilon, thenSiLU: true)
+}
+
+/// Group normalisation, followed by SiLU when `thenSiLU`: y = f(z), z = (x − μ)·rstd·weight + bias.
+/// With SiLU the pullback first turns g into dz = g·s·(1 + z·(1 − s)), s = sigmoid(z), and then runs
+/// the group norm's own pullback on dz.
+private func groupNorm(_ x: Tensor, groups: Int, weight: Tensor?, bias: Tensor?, epsilon: Float,
+                       thenSiLU: Bool) -> Tensor {
     precondition(x.rank >= 2, "groupNorm: input of shape \(x.shape) needs at least [N, C]")
     let batch = x.shape[0], channels = x.shape[1]
     precondition(groups > 0 && channels % groups == 0,
@@ -33,7 +50,14 @@ public func groupNorm(_ x: Tensor, groups: Int, weight: Tensor? = nil, bias: Ten
                             // (x − μ)·scale rather than x·scale − μ·scale: no cancellation far from zero.
                             let scale = rstd * (weights?[channel] ?? 1), shift = biases?[channel] ?? 0
                             let run = layout.run(sample: layout.sample(ofGroup: group), channel: channel)
-                            for i in run { po[i] = (px[i] - mean) * scale + shift }
+                            if thenSiLU {
+                                for i in run {
+                                    let z = (px[i] - mean) * scale + shift
+                                    po[i] = z * logistic(z)
+                                }
+                            } else {
+                                for i in run { po[i] = (px[i] - mean) * scale + shift }
+                            }
                         }
                     }
                 }
@@ -42,19 +66,34 @@ public func groupNorm(_ x: Tensor, groups: Int, weight: Tensor? = nil, bias: Ten
     }
     let groupStatistics = statistics
 
-    return output.recorded("groupNorm", inputs: operands.inputs) { g, wanted in
-        // Σg and Σg·x per (sample, channel), from which all three cotangents follow.
+    return output.recorded(thenSiLU ? "groupNormSiLU" : "groupNorm", inputs: operands.inputs) { g, wanted in
+        // Σg and Σg·x per (sample, channel), from which all three cotangents follow (with SiLU, of dz).
         var channelSums = [(sum: Double, dot: Double)](repeating: (0, 0), count: batch * channels)
         // Fills `channelSums` and, when `dx` is given, writes the x cotangent
         // dx = rstd·(dx̂ − mean(dx̂) − x̂·mean(dx̂·x̂)) with dx̂ = g·w, as a·g + b·(x − μ) + c.
+        // With SiLU, g is first replaced by dz, written into dx (or a scratch buffer) and read back.
         func reduce(writingInto dx: UnsafeMutablePointer<Float>?) {
+            let scratch = thenSiLU && dx == nil ? TensorStorage(uninitializedCount: x.count) : nil
+            defer { withExtendedLifetime(scratch) {} }
             g.withUnsafeScalars { gs in
                 x.withUnsafeScalars { xs in
                     channelSums.withUnsafeMutableBufferPointer { sums in
-                        let pg = gs.baseAddress!, px = xs.baseAddress!
+                        let px = xs.baseAddress!
+                        let pg = thenSiLU ? UnsafePointer(dx ?? scratch!.pointer) : gs.baseAddress!
                         layout.chunks.run { groupRange in
                             for group in groupRange {
                                 let sample = layout.sample(ofGroup: group)
+                                if thenSiLU {
+                                    let (mean, rstd) = groupStatistics[group]
+                                    let dz = dx ?? scratch!.pointer
+                                    for channel in layout.channels(ofGroup: group) {
+                                        let scale = rstd * (weights?[channel] ?? 1), shift = biases?[channel] ?? 0
+                                        for i in layout.run(sample: sample, channel: channel) {
+                                            let z = (px[i] - mean) * scale + shift, s = logistic(z)
+                                            dz[i] = gs[i] * s * (1 + z * (1 - s))
+                                        }
+                                    }
+                                }
                                 var sumOfDxhat = 0.0, sumOfDxhatTimesX = 0.0
                                 for channel in layout.channels(ofGroup: group) {
                                     let run = layout.run(sample: sample, channel: channel)

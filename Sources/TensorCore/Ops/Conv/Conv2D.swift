@@ -1,3 +1,5 @@
+import Foundation
+
 /// 2-D cross-correlation of NCHW images with PyTorch's `torch.nn.functional.conv2d` semantics.
 ///
 /// x [N, Cin, H, W], weight [Cout, Cin/groups, kh, kw], bias [Cout] → [N, Cout, Ho, Wo] with
@@ -16,18 +18,18 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int
     let geometry = ConvGeometry(input: x.shape, weight: weight.shape, bias: bias?.shape,
                                 stride: stride, padding: padding, groups: groups)
     if let depthwise = DepthwiseConvolution(geometry) { return depthwiseConv2d(x, weight: weight, bias: bias, depthwise) }
-    let keepColumns = GradientMode.isRecording && weight.isDifferentiable
-        && geometry.batch * geometry.columnsCount * MemoryLayout<Float>.size <= ConvolutionMemory.keptColumnsLimit
-    var keptColumns: [TensorStorage?] = []
+    let kept = GradientMode.isRecording && weight.isDifferentiable
+        ? ConvolutionMemory.reserve(bytes: geometry.batch * geometry.columnsCount * MemoryLayout<Float>.size) : nil
     let y = Tensor(shape: geometry.outputShape) { out in
-        keptColumns = conv2dForward(x, weight: weight, bias: bias, into: out.baseAddress!, keepingColumns: keepColumns,
+        let columns = conv2dForward(x, weight: weight, bias: bias, into: out.baseAddress!, keepingColumns: kept != nil,
                                     geometry)
+        kept?.columns = columns
     }
     let inputs = [x, weight] + (bias.map { [$0] } ?? [])
     return y.recorded("conv2d", inputs: inputs) { g, wanted in
         var cotangents = [
             wanted[0] ? conv2dInputGradient(g, weight: weight, geometry) : nil,
-            wanted[1] ? conv2dWeightGradient(g, input: x, columns: keptColumns, geometry) : nil,
+            wanted[1] ? conv2dWeightGradient(g, input: x, columns: kept?.columns ?? [], geometry) : nil,
         ]
         if bias != nil { cotangents.append(wanted[2] ? g.sum(alongAxes: [0, 2, 3]) : nil) }
         return cotangents
@@ -47,12 +49,50 @@ private func depthwiseConv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, _ depth
     }
 }
 
-/// The memory a convolution may spend to save time.
+/// The memory convolutions may spend to save time.
 public enum ConvolutionMemory {
-    /// Columns of one conv's whole batch up to this many bytes are kept from the forward pass for the
-    /// weight gradient, saving an im2col per image; larger ones (a 256² CompVis layer's are hundreds
-    /// of MB) are recomputed. 0 always recomputes (least memory).
+    /// The forward columns kept alive for weight gradients, over all convolutions of the process at
+    /// once, stay under this many bytes; a convolution whose columns would exceed it recomputes them
+    /// in its backward pass (saving an im2col per image costs kh·kw times the input's memory, so
+    /// keeping every layer's would dominate a training step's peak memory). The first layers of a
+    /// forward pass, at the highest resolution, are the ones kept. 0 always recomputes.
     public nonisolated(unsafe) static var keptColumnsLimit = 64 << 20
+
+    /// The bytes of columns kept alive now.
+    public static var keptBytes: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return reservedBytes
+    }
+
+    private static let lock = NSLock()
+    private nonisolated(unsafe) static var reservedBytes = 0
+
+    /// A slot for `bytes` of columns when they fit in what is left of the limit, else nil.
+    static func reserve(bytes: Int) -> KeptColumns? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard reservedBytes + bytes <= keptColumnsLimit else { return nil }
+        reservedBytes += bytes
+        return KeptColumns(bytes: bytes)
+    }
+
+    fileprivate static func release(bytes: Int) {
+        lock.lock()
+        reservedBytes -= bytes
+        lock.unlock()
+    }
+}
+
+/// One convolution's kept forward columns (one entry per chunk); its share of
+/// `ConvolutionMemory.keptColumnsLimit` is given back when the graph lets go of it.
+final class KeptColumns: @unchecked Sendable {
+    let bytes: Int
+    var columns: [TensorStorage?] = []
+
+    init(bytes: Int) { self.bytes = bytes }
+
+    deinit { ConvolutionMemory.release(bytes: bytes) }
 }
 
 /// Fills `y` [N, Cout, Ho, Wo], one chunk of images at a time: im2col of each image into the chunk's
