@@ -27,18 +27,22 @@ struct TransposedConvolution {
     }
 
     /// W' [Cin, Cout/groups, kh, kw] with W'[g·cinG + c, o, i, j] = W[g·coutG + o, c, kh−1−i, kw−1−j].
+    /// Written in order (the reads jump between output channels instead): strided stores cost more
+    /// than strided loads.
     private func turnedWeight(_ weight: Tensor) -> Tensor {
         let g = geometry
-        let (kh, kw) = (g.kernelHeight, g.kernelWidth)
+        let taps = g.kernelHeight * g.kernelWidth
         let (inPerGroup, outPerGroup) = (g.inChannelsPerGroup, g.outChannelsPerGroup)
-        return Tensor(shape: [g.inChannels, outPerGroup, kh, kw]) { turned in
+        return Tensor(shape: [g.inChannels, outPerGroup, g.kernelHeight, g.kernelWidth]) { turned in
             weight.withUnsafeScalars { w in
+                var target = turned.baseAddress!
                 for group in 0..<g.groups {
-                    for o in 0..<outPerGroup {
-                        for c in 0..<inPerGroup {
-                            let source = w.baseAddress! + ((group * outPerGroup + o) * inPerGroup + c) * kh * kw
-                            let target = turned.baseAddress! + ((group * inPerGroup + c) * outPerGroup + o) * kh * kw
-                            for k in 0..<(kh * kw) { target[kh * kw - 1 - k] = source[k] }
+                    for c in 0..<inPerGroup {
+                        var source = w.baseAddress! + (group * outPerGroup * inPerGroup + c) * taps + taps - 1
+                        for _ in 0..<outPerGroup {
+                            for k in 0..<taps { target[k] = source[-k] }
+                            target += taps
+                            source += inPerGroup * taps
                         }
                     }
                 }
