@@ -4,13 +4,15 @@
 # frozen pretrained all-MiniLM-L6-v2, the Stable Diffusion way), trained for the same number of steps,
 # then both evaluated by `train-ldm evaluate`: the held-out diffusion loss, and one sample for each of the
 # 366 held-out captions scored by the group judge (checkpoints/judge/emoji-groups.safetensors, trained
-# on first use) beside chance and the judge's accuracy on the real held-out emoji.
+# on first use) beside chance and the judge's accuracy on the real held-out emoji; then the same samples
+# scored by the subgroup judge (checkpoints/judge/emoji-subgroups.safetensors).
 #
 #   Scripts/compare-text-encoders.sh [STEPS] [OUT]   (defaults: 2000 steps, runs/text-encoders)
 #
 # The first stage is trained into checkpoints/emoji-kl-f4 first when it is missing (about 1 h on 2
 # cores). The two diffusion runs train at the same time, each on one core (LDM_NUM_THREADS=1); a run
-# folder that already holds a run is resumed. Reports and sample grids end up in OUT/{trained,minilm}/evaluation/.
+# folder that already holds a run is resumed. Reports and sample grids end up in
+# OUT/{trained,minilm}/evaluation/ and OUT/{trained,minilm}/evaluation-subgroups/.
 set -euo pipefail
 steps=${1:-2000}
 out=${2:-runs/text-encoders}
@@ -32,8 +34,11 @@ done
 echo "compare-text-encoders: training both for $steps steps (logs: $out/trained.train.log, $out/minilm.train.log)"
 for pid in "${pids[@]}"; do wait "$pid"; done
 for encoder in trained minilm; do
-    .build/release/train-ldm evaluate --checkpoint "$out/$encoder" --judge checkpoints/judge/emoji-groups.safetensors \
+    .build/release/train-ldm evaluate --checkpoint "$out/$encoder" --set judge.path=checkpoints/judge/emoji-groups.safetensors \
         > "$out/$encoder.evaluate.log" 2>&1
-    echo "== $encoder: $steps steps (run $out/$encoder)"
-    cat "$out/$encoder/evaluation/report.txt"
+    .build/release/train-ldm evaluate --checkpoint "$out/$encoder" --out "$out/$encoder/evaluation-subgroups" \
+        --set data.labels=subgroup --set judge.path=checkpoints/judge/emoji-subgroups.safetensors \
+        > "$out/$encoder.evaluate-subgroups.log" 2>&1
+    echo "== $encoder: $steps steps (run $out/$encoder), judged by group, then by subgroup"
+    cat "$out/$encoder/evaluation/report.txt" "$out/$encoder/evaluation-subgroups/report.txt"
 done

@@ -17,7 +17,7 @@ struct TrainLDMCommand: ParsableCommand {
               train-ldm --resume checkpoints/fashion-class-f4-20261129-170000
               train-ldm cache --config configs/ldm/fashion-class-f4.yaml [--rebuild]
               train-ldm sample --checkpoint RUN --classes all --count 10 --out samples/
-              train-ldm evaluate --checkpoint RUN [--samples-per-class 100] [--caption-samples 1000] [--judge FILE]
+              train-ldm evaluate --checkpoint RUN [--samples-per-class 100] [--caption-samples 1000] [--set judge.path=FILE]
               train-ldm judge --config configs/ldm/fashion-class-f4.yaml
             """,
         subcommands: [Train.self, Cache.self, Sample.self, Evaluate.self, Judge.self],
@@ -191,15 +191,16 @@ struct Evaluate: ParsableCommand {
     @Option(help: "Held-out captions sampled and judged, text models (0: none; default: evaluation.caption_samples).")
     var captionSamples: Int?
 
-    @Option(help: ArgumentHelp("The image judge checkpoint, trained there first when missing (default: the run's judge.path).",
-                               valueName: "file"))
-    var judge: String?
+    @Option(name: .customLong("set"), help: ArgumentHelp(
+        "Change a saved setting of sampling.*, evaluation.*, judge.* or data.labels, e.g. --set judge.path=FILE "
+        + "--set sampling.guidance=5; repeatable.", valueName: "key=value"))
+    var overrides: [String] = []
 
     func run() throws {
         try runReportingErrors {
             try LDMJobs.evaluate(checkpoint: URL(fileURLWithPath: checkpoint), output: out.map { URL(fileURLWithPath: $0) },
                                  maxImages: maxImages, samplesPerClass: samplesPerClass,
-                                 captionSamples: captionSamples, judgePath: judge)
+                                 captionSamples: captionSamples, overrides: overrides)
         }
     }
 }

@@ -109,6 +109,19 @@ final class EmojiDatasetTests: XCTestCase {
         }
     }
 
+    func testLabelsCanBeTheSubgroups() throws {
+        let names = try EmojiNames.read().prefix(40)
+        let catalog = EmojiCatalog(font: try catalog.font, names: Array(names))
+        let dataset = try EmojiDataset(catalog: catalog, split: .train, imageSize: 8, labels: .subgroup)
+        XCTAssertEqual(dataset.classNames, catalog.subgroups)
+        XCTAssertGreaterThan(Set(dataset.entries.map(\.subgroup)).count, 1, "the first 40 names span several subgroups")
+        var generator = SeededGenerator(seed: 1)
+        for index in 0..<dataset.count {
+            let label = try XCTUnwrap(try dataset.sample(at: index, generator: &generator).label)
+            XCTAssertEqual(dataset.classNames[label], dataset.entries[index].emoji.subgroup)
+        }
+    }
+
     func testCaptionsCanAlsoNameTheGroupAndSubgroup() throws {
         let names = try EmojiNames.read().prefix(12)
         let catalog = EmojiCatalog(font: try catalog.font, names: Array(names))

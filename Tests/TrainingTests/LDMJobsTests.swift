@@ -113,13 +113,16 @@ final class LDMJobsTests: XCTestCase {
         data: {source: folder, path: \(images.path), heldout_path: \(images.path), channels: 1, image_size: 16}
         train: {steps: 2, batch_size: 4, log_every: 1, image_every: 2, checkpoint_every: 2}
         sampling: {sampler: {steps: 2}, preview_steps: 2, preview_per_class: 1, guidance: 3.0}
-        evaluation: {timesteps: 2, batch_size: 3, caption_samples: 5}
-        judge: {path: \(folder.appendingPathComponent("judge.safetensors").path), steps: 4, batch_size: 4, width: 4}
+        evaluation: {timesteps: 2, batch_size: 3}
+        judge: {steps: 4, batch_size: 4, width: 4}
         """.write(to: config, atomically: true, encoding: .utf8)
         let run = try LDMJobs.train(configFiles: [config], overrides: [], resume: nil,
                                     runDirectory: folder.appendingPathComponent("text-run"))
 
-        let report = try LDMJobs.evaluate(checkpoint: run, output: nil, maxImages: 2)
+        let judge = folder.appendingPathComponent("judge.safetensors").path
+        let report = try LDMJobs.evaluate(checkpoint: run, output: nil, maxImages: 2,
+                                          overrides: ["evaluation.caption_samples=5", "judge.path=\(judge)"])
+        XCTAssertTrue(FileManager.default.fileExists(atPath: judge), "the judge is trained where --set judge.path says")
         XCTAssertEqual(report.metrics.map(\.name), [
             "diffusion loss", "loss at t=25", "loss at t=75", "held-out captions sampled", "sampling samples/s",
             "class accuracy of samples", "judge accuracy on the real held-out images", "chance accuracy (uniform)",
@@ -138,6 +141,12 @@ final class LDMJobsTests: XCTestCase {
         XCTAssertEqual(listing.split(separator: "\n").dropFirst(), ["1.1 bars number 0", "1.2 bars number 1", "1.3 bars number 2",
                                                                  "1.4 stripes number 0", "1.5 stripes number 1"])
         XCTAssertTrue(FileManager.default.fileExists(atPath: run.appendingPathComponent("evaluation/samples.png").path))
+
+        XCTAssertThrowsError(try LDMJobs.evaluate(checkpoint: run, output: nil, maxImages: 2,
+                                                  overrides: ["model.model_channels=8"])) { error in
+            XCTAssertEqual((error as? LDMConfigError)?.key, "model.model_channels")
+            XCTAssertTrue("\(error)".contains("cannot be changed for a trained model"), "\(error)")
+        }
     }
 
     func testAMissingFirstStageSaysToTrainItFirst() throws {

@@ -8,9 +8,10 @@ import TensorCore
 ///
 /// Each sample is the emoji's bitmap composited on white, padded to a white square and shrunk to
 /// `imageSize` × `imageSize` RGB (see `Image(emojiPNG:size:name:)`); its caption is the emoji's
-/// name, or "name, group, subgroup"; its label is its group (`classNames` are the groups, in file
-/// order), so a classifier can learn the groups; `subgroup(at:)` gives its subgroup. The images are
-/// decoded once, when the dataset is made (both cores share the work).
+/// name, or "name, group, subgroup"; its label is its group or its subgroup (`labels`; `classNames`
+/// are those names, in file order), so a classifier can learn either; `subgroup(at:)` gives its
+/// subgroup whatever the labels. The images are decoded once, when the dataset is made (both cores
+/// share the work).
 public struct EmojiDataset: ImageDataset {
     public enum CaptionStyle: String, Codable, Sendable, CaseIterable {
         /// "grinning face"
@@ -19,12 +20,19 @@ public struct EmojiDataset: ImageDataset {
         case nameGroupSubgroup = "name-group-subgroup"
     }
 
+    /// What a sample's label is: its group (9 of them) or its subgroup (about 100).
+    public enum LabelLevel: String, Codable, Sendable, CaseIterable {
+        case group
+        case subgroup
+    }
+
     /// Sizes from 8 pixels up to the bitmaps' 136 (32 and 64 are the intended ones).
     public static let imageSizes = 8...136
 
     public let split: EmojiSplit
     public let imageSize: Int
     public let captionStyle: CaptionStyle
+    public let labels: LabelLevel
     /// The emoji of this split, in the names file's order.
     public let entries: [EmojiCatalog.Entry]
     public let classNames: [String]
@@ -38,7 +46,8 @@ public struct EmojiDataset: ImageDataset {
     public var channels: Int { 3 }
 
     /// The emoji of `split` from `catalog`, decoded at `imageSize`.
-    public init(catalog: EmojiCatalog, split: EmojiSplit, imageSize: Int = 64, captions: CaptionStyle = .name) throws {
+    public init(catalog: EmojiCatalog, split: EmojiSplit, imageSize: Int = 64, captions: CaptionStyle = .name,
+                labels: LabelLevel = .group) throws {
         guard Self.imageSizes.contains(imageSize) else {
             throw DatasetError.invalidParameter(name: "emoji image size", value: imageSize, expected: "8 to 136")
         }
@@ -47,22 +56,24 @@ public struct EmojiDataset: ImageDataset {
         self.split = split
         self.imageSize = imageSize
         captionStyle = captions
-        classNames = catalog.groups
+        self.labels = labels
+        classNames = labels == .group ? catalog.groups : catalog.subgroups
         subgroupNames = catalog.subgroups
         report = catalog.report
         images = try Self.decode(entries, font: catalog.font, size: imageSize)
     }
 
     /// Reads the font and names from their files, then makes the split's dataset.
-    public init(split: EmojiSplit, imageSize: Int = 64, captions: CaptionStyle = .name,
+    public init(split: EmojiSplit, imageSize: Int = 64, captions: CaptionStyle = .name, labels: LabelLevel = .group,
                 fontFile: URL = EmojiFont.defaultFile, namesFile: URL = EmojiNames.defaultFile) throws {
         try self.init(catalog: try EmojiCatalog(fontFile: fontFile, namesFile: namesFile), split: split,
-                      imageSize: imageSize, captions: captions)
+                      imageSize: imageSize, captions: captions, labels: labels)
     }
 
     public func sample(at index: Int, generator: inout SeededGenerator) throws -> Sample {
         precondition((0..<count).contains(index), "\(name): index \(index) outside 0..<\(count)")
-        return Sample(image: Tensor(image: images[index]), label: entries[index].group, caption: caption(at: index),
+        let label = labels == .group ? entries[index].group : entries[index].subgroup
+        return Sample(image: Tensor(image: images[index]), label: label, caption: caption(at: index),
                       source: "\(name) #\(index) (\(entries[index].emoji.name))")
     }
 

@@ -27,6 +27,8 @@ public struct DataConfig: Codable, Equatable {
     public var flipProbability: Float = 0
     /// Emoji only: each image's caption, `name` or `name-group-subgroup`.
     public var captions = EmojiDataset.CaptionStyle.name
+    /// Emoji only: each image's label, its `group` or its `subgroup` (what the image judge learns).
+    public var labels = EmojiDataset.LabelLevel.group
 
     public init() {}
 }

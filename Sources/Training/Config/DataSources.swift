@@ -12,8 +12,9 @@ extension DataConfig {
                     try PhotoSet(split: .heldout, cropSize: imageSize))
         case .emoji:
             let catalog = try EmojiCatalog()
-            return (try EmojiDataset(catalog: catalog, split: .train, imageSize: imageSize, captions: captions),
-                    try EmojiDataset(catalog: catalog, split: .heldout, imageSize: imageSize, captions: captions))
+            return (try EmojiDataset(catalog: catalog, split: .train, imageSize: imageSize, captions: captions, labels: labels),
+                    try EmojiDataset(catalog: catalog, split: .heldout, imageSize: imageSize, captions: captions,
+                                     labels: labels))
         case .folder:
             guard !path.isEmpty else {
                 throw DataConfigError(key: "data.path", message: "the folder source needs a folder of images")

@@ -127,7 +127,7 @@ public enum ImageJudgeTrainingError: Error, Equatable, CustomStringConvertible {
         case let .judgeDoesNotFit(path, judgeClasses, judgeChannels, dataset, datasetClasses, datasetChannels):
             "image judge \(path) was trained on \(judgeChannels)-channel images of classes \(judgeClasses), "
                 + "but \(dataset) has \(datasetChannels)-channel images of classes \(datasetClasses): "
-                + "delete the file, or give another judge.path (train-ldm evaluate: --judge FILE) to train a new one there"
+                + "delete the file, or give another judge.path (train-ldm evaluate: --set judge.path=FILE) to train a new one there"
         }
     }
 }

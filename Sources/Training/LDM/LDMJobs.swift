@@ -156,16 +156,16 @@ public enum LDMJobs {
     /// Measures a checkpoint on its configuration's held-out set (report in RUN/evaluation by default):
     /// the held-out diffusion loss and its samples as the image judge sees them: per class for a
     /// class-conditional model (`JudgedSamples`), for the held-out captions of a text-conditional model
-    /// on a labelled set (`JudgedCaptionSamples`). The judge (the run's `judge.path`, or `judgePath`) is
-    /// trained first when its file is missing.
+    /// on a labelled set (`JudgedCaptionSamples`). The judge is trained first when its file is missing.
+    /// `overrides` change the saved sampling, evaluation and judge settings and the emoji's `data.labels`
+    /// (`TrainedLDM.overridableKeys`).
     @discardableResult
     public static func evaluate(checkpoint location: URL, output: URL?, maxImages: Int?,
                                 samplesPerClass: Int? = nil, captionSamples: Int? = nil,
-                                judgePath: String? = nil) throws -> EvaluationReport {
-        let model = try TrainedLDM.load(location)
+                                overrides: [String] = []) throws -> EvaluationReport {
+        let model = try TrainedLDM.load(location, overrides: overrides)
         var settings = model.config.evaluation
-        var judgeConfig = model.config.judge
-        if let judgePath { judgeConfig.path = judgePath }
+        let judgeConfig = model.config.judge
         if let maxImages { settings.maxImages = maxImages }
         if let samplesPerClass { settings.samplesPerClass = samplesPerClass }
         if let captionSamples { settings.captionSamples = captionSamples }
@@ -177,6 +177,10 @@ public enum LDMJobs {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var sampleMetrics: [EvaluationReport.Metric] = []
         if model.drawing.denoiser.classes > 0 && settings.samplesPerClass > 0 {
+            guard heldout.classNames == model.classNames else {
+                throw LDMConfigError(key: "data.labels", message: "gives the classes \(heldout.classNames), but the model "
+                                     + "was trained on \(model.classNames): its samples are judged by the classes it learnt")
+            }
             let judge = try imageJudge(judgeConfig, train: datasets.train, heldOut: heldout).judge
             sampleMetrics = try JudgedSamples.metrics(model, judge: judge, train: datasets.train, heldOut: heldout,
                                                       samplesPerClass: settings.samplesPerClass, output: folder)

@@ -16,13 +16,26 @@ public struct TrainedLDM {
     /// Whether the EMA weights were loaded (false: the trained weights, or a run without EMA).
     public let usesAveragedWeights: Bool
 
+    /// The settings `load` may override: how to sample and evaluate, not what was trained.
+    public static let overridableKeys = ["sampling", "evaluation", "judge", "data.labels"]
+
     /// Loads a run folder or checkpoint file of `train-ldm`.
-    /// - Parameter averagedWeights: load the EMA weights when the checkpoint has them.
-    public static func load(_ location: URL, averagedWeights: Bool = true) throws -> TrainedLDM {
+    /// - Parameters:
+    ///   - averagedWeights: load the EMA weights when the checkpoint has them.
+    ///   - overrides: `key.path=value` settings laid over the saved configuration, under `overridableKeys`.
+    /// - Throws: `LDMConfigError` for an override of anything else.
+    public static func load(_ location: URL, averagedWeights: Bool = true, overrides: [String] = []) throws -> TrainedLDM {
+        for assignment in overrides {
+            let key = String(assignment.prefix { $0 != "=" })
+            guard overridableKeys.contains(where: { key == $0 || key.hasPrefix($0 + ".") }) else {
+                throw LDMConfigError(key: key, message: "cannot be changed for a trained model (--set takes "
+                                     + overridableKeys.map { $0 == "data.labels" ? $0 : "\($0).*" }.joined(separator: ", ") + ")")
+            }
+        }
         let (checkpoint, file) = try CheckpointStore.load(location)
         try checkpoint.checkKind(LDMTrainer.checkpointKind, file: file.path)
         let yaml = try checkpoint.string("config", file: file.path)
-        let config = try ConfigLoader.load(LDMRunConfig.self, base: (yaml, file.path), files: []).config
+        let config = try ConfigLoader.load(LDMRunConfig.self, base: (yaml, file.path), files: [], overrides: overrides).config
         let facts = try TrainedLDMFacts(checkpoint, file: file.path)
         var generator = SeededGenerator(seed: 0)
         let denoiser = try ConditionalDenoiser(architecture: config.model, conditioning: config.conditioning,
