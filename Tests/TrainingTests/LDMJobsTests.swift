@@ -126,15 +126,20 @@ final class LDMJobsTests: XCTestCase {
         XCTAssertEqual(report.metrics.map(\.name), [
             "diffusion loss", "loss at t=25", "loss at t=75", "held-out captions sampled", "sampling samples/s",
             "class accuracy of samples", "judge accuracy on the real held-out images", "chance accuracy (uniform)",
-            "chance accuracy (most frequent class)", "Fréchet distance samples vs held-out",
-            "Fréchet distance train vs held-out (floor)"])
+            "chance accuracy (most frequent class)", "balanced accuracy of samples",
+            "balanced judge accuracy on the real held-out images", "chance balanced accuracy (any one class)",
+            "Fréchet distance samples vs held-out", "Fréchet distance train vs held-out, same class mix (floor)"])
         let judged = Dictionary(uniqueKeysWithValues: report.metrics.dropFirst(3).map { ($0.name, $0.value) })
         XCTAssertEqual(judged["held-out captions sampled"], 5)
         XCTAssertEqual(judged["chance accuracy (uniform)"], 0.5)
         // The first five held-out images in order are bars 0–2 and stripes 0–1: bars are 3 of 5.
         XCTAssertEqual(judged["chance accuracy (most frequent class)"]!, 0.6, accuracy: 1e-12)
+        XCTAssertEqual(judged["chance balanced accuracy (any one class)"], 0.5)
         for name in ["class accuracy of samples", "judge accuracy on the real held-out images"] {
             XCTAssertTrue([0, 0.2, 0.4, 0.6, 0.8, 1].contains { abs($0 - judged[name]!) < 1e-9 }, "\(name) \(judged[name]!)")
+        }
+        for name in ["balanced accuracy of samples", "balanced judge accuracy on the real held-out images"] {
+            XCTAssertTrue((0...1).contains(judged[name]!), "\(name) \(judged[name]!)")
         }
         XCTAssertGreaterThanOrEqual(judged["Fréchet distance samples vs held-out"]!, 0)
         let listing = try String(contentsOf: run.appendingPathComponent("evaluation/samples.txt"), encoding: .utf8)
@@ -147,6 +152,14 @@ final class LDMJobsTests: XCTestCase {
             XCTAssertEqual((error as? LDMConfigError)?.key, "model.model_channels")
             XCTAssertTrue("\(error)".contains("cannot be changed for a trained model"), "\(error)")
         }
+    }
+
+    /// The mean of the per-class recalls, over the classes that occur: class 0 is found 2 times of 4,
+    /// class 1 once of once, class 2 never asked for.
+    func testBalancedAccuracyAveragesTheRecallOfEachClassPresent() {
+        XCTAssertEqual(JudgedCaptionSamples.balancedAccuracy([0, 2, 1, 0, 1], [0, 0, 0, 0, 1]), 0.75, accuracy: 1e-12)
+        XCTAssertEqual(JudgedCaptionSamples.balancedAccuracy([1, 1, 1, 1], [1, 1, 1, 0]), 0.5, accuracy: 1e-12,
+                       "always answering the frequent class scores 1 / classes present")
     }
 
     func testAMissingFirstStageSaysToTrainItFirst() throws {

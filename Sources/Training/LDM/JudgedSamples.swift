@@ -33,21 +33,14 @@ public enum JudgedSamples {
         let predictions = try judge.classify(images)
         let accuracy = Double(zip(predictions, labels).filter { $0 == $1 }.count) / Double(labels.count)
         let heldOutJudged = try judge.judge(heldOut)
+        let distance = try frechetDistance(try judge.features(images), heldOutJudged.features)
+        let floor = try frechetDistance(try judge.judge(train, limit: labels.count, seed: 1).features, heldOutJudged.features)
         return [
             .init(name: "samples judged", value: Double(labels.count)),
             .init(name: "sampling samples/s", value: samplesPerSecond),
             .init(name: "class accuracy of samples", value: accuracy),
             .init(name: "judge accuracy on held-out images", value: heldOutJudged.accuracy),
-        ] + (try frechetMetrics(samples: images, judge: judge, train: train, heldOutFeatures: heldOutJudged.features))
-    }
-
-    /// The Fréchet distance between the judge features of `samples` and of the held-out images, and
-    /// its floor: the same distance for as many training images (a seeded sample).
-    static func frechetMetrics(samples: Tensor, judge: ImageJudge, train: any ImageDataset,
-                               heldOutFeatures: Tensor) throws -> [EvaluationReport.Metric] {
-        let floor = try frechetDistance(try judge.judge(train, limit: samples.shape[0], seed: 1).features, heldOutFeatures)
-        return [
-            .init(name: "Fréchet distance samples vs held-out", value: try frechetDistance(try judge.features(samples), heldOutFeatures)),
+            .init(name: "Fréchet distance samples vs held-out", value: distance),
             .init(name: "Fréchet distance train vs held-out (floor)", value: floor),
         ]
     }
