@@ -106,8 +106,7 @@ public final class ImageJudge {
         guard images.rank >= 1, images.shape[0] == labels.count else {
             throw ImageJudgeError.labelCountMismatch(images: images.shape.first ?? 0, labels: labels.count)
         }
-        let predicted = try classify(images)
-        return Double(zip(predicted, labels).filter { $0 == $1 }.count) / Double(max(labels.count, 1))
+        return classificationAccuracy(try classify(images), labels: labels)
     }
 
     /// `body` applied to consecutive batches of `images` without gradients, the results concatenated.

@@ -72,7 +72,7 @@ private func fit(_ classifier: ImageClassifier, on train: any ImageDataset, conf
         optimizer.step(gradients(of: loss, wrt: parameters.map(\.parameter.wrappedValue)))
         if step == 0 { firstLoss = Double(loss.scalar) }
         recentLosses = Array((recentLosses + [Double(loss.scalar)]).suffix(50))
-        let batchAccuracy = Double(zip(rowArgmax(logits), labels).filter { $0 == $1 }.count) / Double(batch.count)
+        let batchAccuracy = classificationAccuracy(rowArgmax(logits), labels: labels)
         progress?.update(step: step + 1, values: ["loss": Double(loss.scalar), "acc": batchAccuracy])
     }
     progress?.finish()

@@ -11,9 +11,7 @@ public struct JudgedDataset {
     /// The dataset's labels.
     public let labels: [Int]
 
-    public var accuracy: Double {
-        Double(zip(predictions, labels).filter { $0 == $1 }.count) / Double(max(labels.count, 1))
-    }
+    public var accuracy: Double { classificationAccuracy(predictions, labels: labels) }
 }
 
 extension ImageJudge {

@@ -38,14 +38,16 @@ public enum JudgedCaptionSamples {
         try writeGrid(real: real.images, samples: images, captions: real.captions, to: output)
 
         let predictions = try judge.classify(images)
-        let realPredictions = try judge.classify(real.images)
+        // The real images are the first of the held-out set, judged in the same order.
+        let heldOutJudged = try judge.judge(heldOut)
+        let realPredictions = Array(heldOutJudged.predictions.prefix(real.labels.count))
+        let heldOutFeatures = heldOutJudged.features
         let frequencies = Dictionary(real.labels.map { ($0, 1) }, uniquingKeysWith: +)
-        let heldOutFeatures = try judge.judge(heldOut).features
         return [
             .init(name: "held-out captions sampled", value: Double(real.captions.count)),
             .init(name: "sampling samples/s", value: samplesPerSecond),
-            .init(name: "class accuracy of samples", value: accuracy(predictions, real.labels)),
-            .init(name: "judge accuracy on the real held-out images", value: accuracy(realPredictions, real.labels)),
+            .init(name: "class accuracy of samples", value: classificationAccuracy(predictions, labels: real.labels)),
+            .init(name: "judge accuracy on the real held-out images", value: classificationAccuracy(realPredictions, labels: real.labels)),
             .init(name: "chance accuracy (uniform)", value: 1 / Double(judge.classNames.count)),
             .init(name: "chance accuracy (most frequent class)",
                   value: Double(frequencies.values.max() ?? 0) / Double(real.labels.count)),
@@ -76,10 +78,6 @@ public enum JudgedCaptionSamples {
             labels += batchLabels.prefix(taken)
         }
         return (Tensor.concatenate(images, axis: 0), captions, labels)
-    }
-
-    private static func accuracy(_ predictions: [Int], _ labels: [Int]) -> Double {
-        Double(zip(predictions, labels).filter { $0 == $1 }.count) / Double(max(labels.count, 1))
     }
 
     /// The mean over the classes present in `labels` of the share of each class predicted as itself.

@@ -31,7 +31,7 @@ public enum JudgedSamples {
         try writeGrid(images, classes: classes, perClass: samplesPerClass, to: output.appendingPathComponent("samples.png"))
 
         let predictions = try judge.classify(images)
-        let accuracy = Double(zip(predictions, labels).filter { $0 == $1 }.count) / Double(labels.count)
+        let accuracy = classificationAccuracy(predictions, labels: labels)
         let heldOutJudged = try judge.judge(heldOut)
         let distance = try frechetDistance(try judge.features(images), heldOutJudged.features)
         let floor = try frechetDistance(try judge.judge(train, limit: labels.count, seed: 1).features, heldOutJudged.features)

@@ -165,7 +165,6 @@ public enum LDMJobs {
                                 overrides: [String] = []) throws -> EvaluationReport {
         let model = try TrainedLDM.load(location, overrides: overrides)
         var settings = model.config.evaluation
-        let judgeConfig = model.config.judge
         if let maxImages { settings.maxImages = maxImages }
         if let samplesPerClass { settings.samplesPerClass = samplesPerClass }
         if let captionSamples { settings.captionSamples = captionSamples }
@@ -181,11 +180,11 @@ public enum LDMJobs {
                 throw LDMConfigError(key: "data.labels", message: "gives the classes \(heldout.classNames), but the model "
                                      + "was trained on \(model.classNames): its samples are judged by the classes it learnt")
             }
-            let judge = try imageJudge(judgeConfig, train: datasets.train, heldOut: heldout).judge
+            let judge = try imageJudge(model.config.judge, train: datasets.train, heldOut: heldout).judge
             sampleMetrics = try JudgedSamples.metrics(model, judge: judge, train: datasets.train, heldOut: heldout,
                                                       samplesPerClass: settings.samplesPerClass, output: folder)
         } else if model.config.conditioning.kind == .text && settings.captionSamples > 0 && heldout.classNames.count >= 2 {
-            let judge = try imageJudge(judgeConfig, train: datasets.train, heldOut: heldout).judge
+            let judge = try imageJudge(model.config.judge, train: datasets.train, heldOut: heldout).judge
             sampleMetrics = try JudgedCaptionSamples.metrics(model, judge: judge, train: datasets.train, heldOut: heldout,
                                                              count: settings.captionSamples, output: folder)
         }
