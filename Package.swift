@@ -39,9 +39,11 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         /// libjpeg and libpng report errors by longjmp/exit: this C target keeps that in C and returns codes.
         .target(name: "CImageCodecs", dependencies: ["CJPEG", "CPNG"]),
+        /// The convolution kernel (AVX-512 intrinsics, chosen at run time): implicit-GEMM.
+        .target(name: "CConvolution", cSettings: [.unsafeFlags(["-O3"])]),
 
         .target(name: "TensorCore", dependencies: [
-            "COpenBLAS",
+            "COpenBLAS", "CConvolution",
             .product(name: "Numerics", package: "swift-numerics"),
         ], swiftSettings: nativeCode),
         .target(name: "NN", dependencies: ["TensorCore"]),

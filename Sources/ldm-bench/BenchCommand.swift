@@ -40,6 +40,9 @@ struct BenchCommand: ParsableCommand {
                                + "the whole process (ConvolutionMemory.keptColumnsLimit; 0: always recompute them).", valueName: "MB"))
     var keptColumnsMb = ConvolutionMemory.keptColumnsLimit >> 20
 
+    @Flag(help: "Stride-1 convolutions on im2col and BLAS instead of the implicit-GEMM kernel (ImplicitGEMM.isEnabled).")
+    var im2col = false
+
     @Flag(help: "List the cases and exit.")
     var list = false
 
@@ -61,6 +64,7 @@ struct BenchCommand: ParsableCommand {
         guard keptColumnsMb >= 0 else { throw ValidationError("--kept-columns-mb is \(keptColumnsMb), expected 0 or more") }
         ComputeSettings.threadCount = threads
         ConvolutionMemory.keptColumnsLimit = keptColumnsMb << 20
+        if im2col { ImplicitGEMM.isEnabled = false }
         FileHandle.standardError.write(Data("ldm-bench: OpenBLAS kernel \(BLAS.coreName), \(threads) threads\n".utf8))
         for name in names {
             for record in BenchmarkRegistry.factories[name]!(size).run(warmup: warmup, steps: steps) {
@@ -71,6 +75,7 @@ struct BenchCommand: ParsableCommand {
                 fields["shards"] = shards
                 if useCheckpoint { fields["use_checkpoint"] = true }
                 fields["kept_columns_mb"] = keptColumnsMb
+                fields["convolution"] = ImplicitGEMM.isEnabled ? "implicit-gemm" : "im2col"
                 print(JSONLine.encode(fields))
             }
         }

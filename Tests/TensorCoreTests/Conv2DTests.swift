@@ -84,20 +84,21 @@ final class Conv2DTests: XCTestCase {
 
     /// Kept columns count against one process-wide limit: a graph keeps the first convolution's that
     /// fit, recomputes the rest (same gradients), and gives the memory back when it is released.
+    /// (Strided, so that they run on im2col: the implicit-GEMM kernel keeps no columns.)
     func testKeptColumnsStayWithinTheProcessWideLimitAndAreGivenBack() {
         var rng = SeededGenerator(seed: 6)
         let x = Tensor.randomNormal([2, 3, 6, 6], using: &rng).asLeaf()
         let first = Tensor.randomNormal([4, 3, 3, 3], using: &rng).asLeaf()
         let second = Tensor.randomNormal([4, 4, 3, 3], using: &rng).asLeaf()
-        let firstColumnsBytes = 2 * (3 * 3 * 3) * (6 * 6) * MemoryLayout<Float>.size
+        let firstColumnsBytes = 2 * (3 * 3 * 3) * (3 * 3) * MemoryLayout<Float>.size
         let before = ConvolutionMemory.keptBytes
         let limit = ConvolutionMemory.keptColumnsLimit
         defer { ConvolutionMemory.keptColumnsLimit = limit }
         func weightGradients(limit: Int) -> [Tensor] {
             ConvolutionMemory.keptColumnsLimit = limit
-            let hidden = conv2d(x, weight: first, padding: .uniform(1))
+            let hidden = conv2d(x, weight: first, stride: 2, padding: .uniform(1))
             XCTAssertEqual(ConvolutionMemory.keptBytes, before + min(limit - before, firstColumnsBytes))
-            let y = conv2d(hidden, weight: second, padding: .uniform(1))
+            let y = conv2d(hidden, weight: second, stride: 2, padding: .uniform(1))
             XCTAssertEqual(ConvolutionMemory.keptBytes, before + min(limit - before, firstColumnsBytes),
                            "the second convolution's columns do not fit and are not kept")
             return gradients(of: (y * y).sum(), wrt: [first, second])
@@ -132,6 +133,43 @@ final class Conv2DTests: XCTestCase {
             for (joint, separate) in zip(jointGradients, separateGradients) {
                 assertClose(joint, separate, rtol: 1e-4, atol: 1e-4, label)
             }
+        }
+    }
+
+    /// The implicit-GEMM kernel gives what im2col and BLAS give, forward and for the input gradient
+    /// (itself a stride-1 convolution), across what its panels and blocks meet: outputs narrower and
+    /// wider than a 32-column panel, panels spanning rows and images, output channels that do not
+    /// fill a block of 8, asymmetric and wide padding, a depth over one 256-deep block, 1×1 kernels.
+    func testImplicitGEMMMatchesIm2colAndBLAS() throws {
+        try XCTSkipUnless(ImplicitGEMM.isAvailable, "this CPU has no AVX-512")
+        var rng = SeededGenerator(seed: 21)
+        // (x shape, weight shape, padding)
+        let cases: [([Int], [Int], Padding2D)] = [
+            ([3, 5, 7, 9], [11, 5, 3, 3], .uniform(1)),
+            ([2, 3, 40, 37], [9, 3, 3, 3], .uniform(1)),
+            ([4, 2, 4, 4], [8, 2, 3, 3], .uniform(1)),
+            ([2, 4, 6, 5], [3, 4, 2, 3], Padding2D(top: 0, bottom: 1, left: 2, right: 0)),
+            ([1, 2, 3, 2], [2, 2, 5, 5], .uniform(2)),
+            ([3, 300, 3, 3], [5, 300, 3, 3], .uniform(1)),
+            ([2, 4, 5, 5], [6, 4, 1, 1], .zero),
+            ([2, 3, 7, 7], [4, 3, 3, 3], .zero),
+        ]
+        let enabled = ImplicitGEMM.isEnabled
+        defer { ImplicitGEMM.isEnabled = enabled }
+        for (xShape, wShape, padding) in cases {
+            let x = Tensor.randomNormal(xShape, using: &rng).asLeaf()
+            let weight = Tensor.randomNormal(wShape, using: &rng)
+            let bias = Tensor.randomNormal([wShape[0]], using: &rng)
+            func run(implicit: Bool) -> (Tensor, Tensor) {
+                ImplicitGEMM.isEnabled = implicit
+                let y = conv2d(x, weight: weight, bias: bias, padding: padding)
+                return (y, gradients(of: (y * y).sum(), wrt: [x])[0])
+            }
+            let (y, dx) = run(implicit: true)
+            let (expectedY, expectedDx) = run(implicit: false)
+            let label = "x \(xShape), weight \(wShape), \(padding)"
+            assertClose(y, expectedY, rtol: 1e-5, atol: 1e-4, label)
+            assertClose(dx, expectedDx, rtol: 1e-5, atol: 1e-3, label + " dx")
         }
     }
 }

@@ -6,9 +6,10 @@ import Foundation
 /// Ho = (H + top + bottom − kh) / stride + 1 (likewise Wo). Padding may be asymmetric (the
 /// autoencoder's Downsample pads (0, 1, 0, 1)); groups == Cin is a depthwise convolution.
 ///
-/// Images are cut into chunks whose columns sit side by side (`ConvChunks`): per chunk, im2col + one
-/// GEMM per group (a lone image of a 1×1, stride-1, unpadded kernel is a GEMM on the image itself),
-/// with chunks spread over threads. The pullback computes dx = col2im(Wᵀ·dY),
+/// A stride-1 convolution of one group runs on the implicit-GEMM kernel (`ImplicitGEMMConvolution`)
+/// where the CPU has it. Otherwise images are cut into chunks whose columns sit side by side
+/// (`ConvChunks`): per chunk, im2col + one GEMM per group (a lone image of a 1×1, stride-1, unpadded
+/// kernel is a GEMM on the image itself), with chunks spread over threads. The pullback computes dx = col2im(Wᵀ·dY),
 /// dW = Σₙ dYₙ·colsₙᵀ and db = Σ dY, each only when wanted. The weight gradient reuses the forward
 /// pass's columns when the weight is differentiable and they are small, and
 /// recomputes them otherwise (`ConvolutionMemory`): they are kh·kw times the size of x. A depthwise
@@ -18,9 +19,10 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int
     let geometry = ConvGeometry(input: x.shape, weight: weight.shape, bias: bias?.shape,
                                 stride: stride, padding: padding, groups: groups)
     if let depthwise = DepthwiseConvolution(geometry) { return depthwiseConv2d(x, weight: weight, bias: bias, depthwise) }
-    let kept = GradientMode.isRecording && weight.isDifferentiable
+    let implicit = ImplicitGEMMConvolution(geometry)
+    let kept = implicit == nil && GradientMode.isRecording && weight.isDifferentiable
         ? ConvolutionMemory.reserve(bytes: geometry.batch * geometry.columnsCount * MemoryLayout<Float>.size) : nil
-    let y = Tensor(shape: geometry.outputShape) { out in
+    let y = implicit?.forward(x, weight: weight, bias: bias) ?? Tensor(shape: geometry.outputShape) { out in
         let columns = conv2dForward(x, weight: weight, bias: bias, into: out.baseAddress!, keepingColumns: kept != nil,
                                     geometry)
         kept?.columns = columns

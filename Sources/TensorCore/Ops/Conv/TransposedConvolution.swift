@@ -19,9 +19,14 @@ struct TransposedConvolution {
                             right: kw - 1 - p.right)
     }
 
-    /// dx [N, Cin, H, W] from dY [N, Cout, Ho, Wo].
+    /// dx [N, Cin, H, W] from dY [N, Cout, Ho, Wo]. The implicit-GEMM kernel packs the turned weight
+    /// straight from the weight.
     func inputGradient(_ dy: Tensor, weight: Tensor) -> Tensor {
-        withoutGradients {
+        let g = geometry
+        let turned = ConvGeometry(input: dy.shape, weight: [g.inChannels, g.outChannelsPerGroup, g.kernelHeight, g.kernelWidth],
+                                  bias: nil, stride: 1, padding: padding, groups: g.groups)
+        if let implicit = ImplicitGEMMConvolution(turned) { return implicit.forward(dy, turnedWeight: weight) }
+        return withoutGradients {
             conv2d(dy, weight: turnedWeight(weight), padding: padding, groups: geometry.groups)
         }
     }

@@ -1,0 +1,40 @@
+#ifndef LDM_IMPLICIT_GEMM_CONVOLUTION_H
+#define LDM_IMPLICIT_GEMM_CONVOLUTION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/// A stride-1 convolution of NCHW images: input [batch, in_channels, height, width], weight
+/// [out_channels, in_channels, kernel_height, kernel_width], output [batch, out_channels, out_height,
+/// out_width], zero padding pad_top above and pad_left on the left (the other sides follow from the
+/// output size).
+typedef struct {
+    long batch, in_channels, height, width;
+    long out_channels, kernel_height, kernel_width;
+    long pad_top, pad_left;
+    long out_height, out_width;
+} ldm_convolution_shape;
+
+/// Whether this CPU has the instructions of the kernels below (AVX-512F). When false, callers use
+/// im2col and BLAS instead.
+bool ldm_convolution_kernels_available(void);
+
+/// Floats of the packed weight of `shape` (its rows rounded up to whole row blocks).
+size_t ldm_convolution_packed_weight_count(ldm_convolution_shape shape);
+
+/// Rearranges the weight [out_channels, in_channels·kh·kw] into the row blocks the kernel reads.
+void ldm_convolution_pack_weight(ldm_convolution_shape shape, const float *weight, float *packed);
+
+/// Packs, for the convolution `shape`, the weight [in_channels, out_channels, kh, kw] of another
+/// convolution turned by 180° with its channel axes swapped: what the input gradient of a stride-1
+/// convolution convolves its output gradient with. The same as turning it first, without the copy.
+void ldm_convolution_pack_turned_weight(ldm_convolution_shape shape, const float *weight, float *packed);
+
+/// Writes the output columns `column_begin..<column_end` of the convolution, counting the columns of
+/// all images in order (column n·out_height·out_width + p is position p of image n), plus `bias`
+/// [out_channels] when it is not NULL. Single-threaded; callers run disjoint column ranges side by
+/// side. Every output value is the same whatever the ranges.
+void ldm_convolution_forward(ldm_convolution_shape shape, const float *input, const float *packed_weight,
+                             const float *bias, float *output, long column_begin, long column_end);
+
+#endif

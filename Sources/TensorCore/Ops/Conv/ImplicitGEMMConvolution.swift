@@ -1,0 +1,80 @@
+import CConvolution
+
+/// Whether stride-1 convolutions run on swift-ldm's own implicit-GEMM kernel (CConvolution) instead
+/// of im2col and BLAS.
+///
+/// The kernel packs each panel of output columns straight from the images, so the column matrix
+/// (kh·kw times the input) is never written and BLAS never packs it again: in a 3×3 convolution that
+/// copying cost as much as a third of the GEMM (docs/performance.md). It needs AVX-512; other CPUs keep
+/// im2col and BLAS.
+public enum ImplicitGEMM {
+    /// Whether this CPU can run the kernel.
+    public static let isAvailable: Bool = ldm_convolution_kernels_available()
+
+    /// Use the kernel where it applies (the default where available); false forces im2col and BLAS,
+    /// for comparing the two (`ldm-bench --im2col`).
+    public nonisolated(unsafe) static var isEnabled = isAvailable
+}
+
+/// A convolution the implicit-GEMM kernel computes: stride 1, one group, any kernel size and padding.
+struct ImplicitGEMMConvolution {
+    let geometry: ConvGeometry
+
+    init?(_ g: ConvGeometry) {
+        guard ImplicitGEMM.isEnabled, g.stride == 1, g.groups == 1 else { return nil }
+        geometry = g
+    }
+
+    /// Output panels (of 32 columns) per parallel chunk, at least: enough work to outweigh a chunk's
+    /// set-up (its scratch buffers).
+    private static let panelsPerChunk = 8
+
+    private var shape: ldm_convolution_shape {
+        let g = geometry
+        return ldm_convolution_shape(
+            batch: g.batch, in_channels: g.inChannels, height: g.height, width: g.width,
+            out_channels: g.outChannels, kernel_height: g.kernelHeight, kernel_width: g.kernelWidth,
+            pad_top: g.padding.top, pad_left: g.padding.left, out_height: g.outHeight, out_width: g.outWidth)
+    }
+
+    /// y [N, Cout, Ho, Wo] = conv(x, weight) + bias.
+    func forward(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
+        run(x, bias: bias) { shape, packed in
+            weight.withUnsafeScalars { ldm_convolution_pack_weight(shape, $0.baseAddress!, packed) }
+        }
+    }
+
+    /// conv(x, W') where W' is `weight` [Cin, Cout, kh, kw] turned by 180° with its channel axes
+    /// swapped (the input gradient of a stride-1 convolution with that weight, `TransposedConvolution`),
+    /// packed without building W'.
+    func forward(_ x: Tensor, turnedWeight weight: Tensor) -> Tensor {
+        run(x, bias: nil) { shape, packed in
+            weight.withUnsafeScalars { ldm_convolution_pack_turned_weight(shape, $0.baseAddress!, packed) }
+        }
+    }
+
+    /// Packs the weight with `pack`, then computes the output columns (images × positions) in chunks
+    /// spread over the threads; each value is computed the same way in any chunk.
+    private func run(_ x: Tensor, bias: Tensor?,
+                     pack: (ldm_convolution_shape, UnsafeMutablePointer<Float>) -> Void) -> Tensor {
+        let shape = shape
+        let packedWeight = TensorStorage(uninitializedCount: Int(ldm_convolution_packed_weight_count(shape)))
+        pack(shape, packedWeight.pointer)
+        let biasValues = bias?.scalars
+        let columns = geometry.batch * geometry.outSpatial
+        let panels = (columns + 31) / 32
+        let chunks = max(1, panels / Self.panelsPerChunk)
+        return Tensor(shape: geometry.outputShape) { out in
+            withExtendedLifetime(packedWeight) {
+                x.withUnsafeScalars { xs in
+                    parallelFor(chunks) { chunk in
+                        let begin = chunk * panels / chunks * 32
+                        let end = min(columns, (chunk + 1) * panels / chunks * 32)
+                        ldm_convolution_forward(shape, xs.baseAddress!, packedWeight.pointer, biasValues,
+                                                out.baseAddress!, begin, end)
+                    }
+                }
+            }
+        }
+    }
+}
