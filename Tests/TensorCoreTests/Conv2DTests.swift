@@ -138,15 +138,15 @@ final class Conv2DTests: XCTestCase {
 
     /// The implicit-GEMM kernel gives what im2col and BLAS give, forward and for the input gradient
     /// (itself a stride-1 convolution), across what its panels and blocks meet: outputs narrower and
-    /// wider than a 32-column panel, panels spanning rows and images, output channels that do not
-    /// fill a block of 8, asymmetric and wide padding, a depth over one 256-deep block, 1×1 kernels.
+    /// wider than a 48-column panel, panels spanning rows and images, output channels that do not
+    /// fill a block of 8, asymmetric and wide padding, a depth over one 128-deep block, 1×1 kernels.
     func testImplicitGEMMMatchesIm2colAndBLAS() throws {
         try XCTSkipUnless(ImplicitGEMM.isAvailable, "this CPU has no AVX-512")
         var rng = SeededGenerator(seed: 21)
         // (x shape, weight shape, padding)
         let cases: [([Int], [Int], Padding2D)] = [
             ([3, 5, 7, 9], [11, 5, 3, 3], .uniform(1)),
-            ([2, 3, 40, 37], [9, 3, 3, 3], .uniform(1)),
+            ([2, 3, 12, 53], [9, 3, 3, 3], .uniform(1)),
             ([4, 2, 4, 4], [8, 2, 3, 3], .uniform(1)),
             ([2, 4, 6, 5], [3, 4, 2, 3], Padding2D(top: 0, bottom: 1, left: 2, right: 0)),
             ([1, 2, 3, 2], [2, 2, 5, 5], .uniform(2)),

@@ -15,6 +15,10 @@ typedef struct {
     long out_height, out_width;
 } ldm_convolution_shape;
 
+/// Output columns per panel, the kernel's unit of work along the columns: column ranges that start at
+/// multiples of it split the work without partial panels.
+#define LDM_CONVOLUTION_PANEL_COLUMNS 48
+
 /// Whether this CPU has the instructions of the kernels below (AVX-512F). When false, callers use
 /// im2col and BLAS instead.
 bool ldm_convolution_kernels_available(void);

@@ -25,9 +25,10 @@ struct ImplicitGEMMConvolution {
         geometry = g
     }
 
-    /// Output panels (of 32 columns) per parallel chunk, at least: enough work to outweigh a chunk's
-    /// set-up (its scratch buffers).
+    /// Output panels per parallel chunk, at least: enough work to outweigh a chunk's set-up (its
+    /// scratch buffers).
     private static let panelsPerChunk = 8
+    private static let panelColumns = Int(LDM_CONVOLUTION_PANEL_COLUMNS)
 
     private var shape: ldm_convolution_shape {
         let g = geometry
@@ -62,14 +63,14 @@ struct ImplicitGEMMConvolution {
         pack(shape, packedWeight.pointer)
         let biasValues = bias?.scalars
         let columns = geometry.batch * geometry.outSpatial
-        let panels = (columns + 31) / 32
+        let panels = (columns + Self.panelColumns - 1) / Self.panelColumns
         let chunks = max(1, panels / Self.panelsPerChunk)
         return Tensor(shape: geometry.outputShape) { out in
             withExtendedLifetime(packedWeight) {
                 x.withUnsafeScalars { xs in
                     parallelFor(chunks) { chunk in
-                        let begin = chunk * panels / chunks * 32
-                        let end = min(columns, (chunk + 1) * panels / chunks * 32)
+                        let begin = chunk * panels / chunks * Self.panelColumns
+                        let end = min(columns, (chunk + 1) * panels / chunks * Self.panelColumns)
                         ldm_convolution_forward(shape, xs.baseAddress!, packedWeight.pointer, biasValues,
                                                 out.baseAddress!, begin, end)
                     }
