@@ -1,4 +1,4 @@
-// A stride-1 convolution as a GEMM whose column matrix is never built ("implicit GEMM").
+// A convolution as a GEMM whose column matrix is never built ("implicit GEMM").
 //
 // Y [Cout, columns] = W [Cout, Cin·kh·kw] · cols [Cin·kh·kw, columns], where cols holds each output
 // position's receptive field (im2col). Instead of writing cols out and having BLAS pack it again,
@@ -9,8 +9,8 @@
 // The kernel keeps an 8×48 block of Y in 24 AVX-512 registers: per depth step it loads 48 column
 // values (three vectors), broadcasts 8 weights and does 24 fused multiply-adds. (On this project's layer
 // shapes, 8×32 in 16 registers measured 10–15 % slower; 12×32 and 6×64 were no faster.) The packing
-// reads one image row segment per (piece, kernel tap) with masked loads, so padding costs no
-// branches per value. Every output value is a sum over the depth in the same order, whatever the
+// reads one image row segment per (piece, kernel tap) with masked loads (gathers when strided), so
+// padding costs no branches per value. Every output value is a sum over the depth in the same order, whatever the
 // column ranges.
 
 #include "implicit_gemm_convolution.h"
@@ -106,7 +106,7 @@ static inline uint64_t lanes(long first, long end) {
 /// panel; a row above or below the image reads with an empty mask (zeros, no memory touched).
 static KERNEL_TARGET void pack_columns(const ldm_convolution_shape *s, const float *input, const row_piece *pieces,
                                        int piece_count, long k_begin, long k_end, float *packed) {
-    const long kernel_width = s->kernel_width, taps = s->kernel_height * kernel_width;
+    const long kernel_width = s->kernel_width, taps = s->kernel_height * kernel_width, stride = s->stride;
     __mmask16 reads[piece_count][kernel_width][PANEL_VECTORS];
     long read_offsets[piece_count][kernel_width];
     __mmask16 places[piece_count][PANEL_VECTORS];
@@ -115,23 +115,28 @@ static KERNEL_TARGET void pack_columns(const ldm_convolution_shape *s, const flo
         const uint64_t place = lanes(piece.offset, piece.offset + piece.length);
         for (int v = 0; v < PANEL_VECTORS; v++) places[p][v] = (__mmask16)(place >> (16 * v));
         for (long j = 0; j < kernel_width; j++) {
-            // Lane offset + t holds input column out_column + t + j − pad_left, when inside the row.
-            const long first_column = piece.out_column + j - s->pad_left;
-            long first = -first_column, end = s->width - first_column;
-            if (first < 0) first = 0;
+            // Lane offset + t holds input column first_column + stride·t, when inside the row.
+            const long first_column = piece.out_column * stride + j - s->pad_left;
+            long first = first_column >= 0 ? 0 : (-first_column + stride - 1) / stride;
+            long end = first_column >= s->width ? 0 : (s->width - 1 - first_column) / stride + 1;
             if (end > piece.length) end = piece.length;
             const uint64_t valid = lanes(piece.offset + first, piece.offset + end);
             for (int v = 0; v < PANEL_VECTORS; v++) reads[p][j][v] = (__mmask16)(valid >> (16 * v));
-            read_offsets[p][j] = first_column - piece.offset;
+            read_offsets[p][j] = first_column - stride * piece.offset;
         }
     }
     const float *rows[PANEL_COLUMNS];
     __mmask16 row_inside[PANEL_COLUMNS];
+    __m512i strided_lanes[PANEL_VECTORS];
+    for (int v = 0; v < PANEL_VECTORS; v++) {
+        const __m512i lane = _mm512_add_epi32(_mm512_set1_epi32(16 * v), _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0));
+        strided_lanes[v] = _mm512_mullo_epi32(lane, _mm512_set1_epi32((int)stride));
+    }
     long channel = k_begin / taps, tap = k_begin % taps;
     for (long k = k_begin; k < k_end;) {
         const long i = tap / kernel_width;
         for (int p = 0; p < piece_count; p++) {
-            const long source_row = pieces[p].out_row + i - s->pad_top;
+            const long source_row = pieces[p].out_row * stride + i - s->pad_top;
             const bool inside = source_row >= 0 && source_row < s->height;
             row_inside[p] = inside ? 0xffff : 0;
             rows[p] = input + ((pieces[p].image * s->in_channels + channel) * s->height + (inside ? source_row : 0))
@@ -139,7 +144,7 @@ static KERNEL_TARGET void pack_columns(const ldm_convolution_shape *s, const flo
             // The next output row will read the row below this one's last: fetch it ahead, since
             // with one plane per channel too many rows are in flight for the hardware prefetcher.
             const long next_row = source_row + 1;
-            if (i == s->kernel_height - 1 && next_row >= 0 && next_row < s->height) {
+            if (stride == 1 && i == s->kernel_height - 1 && next_row >= 0 && next_row < s->height) {
                 const float *next = rows[p] + (next_row - source_row) * s->width + pieces[p].out_column;
                 for (long c = 0; c < pieces[p].length + 16; c += 16) _mm_prefetch((const char *)(next + c), _MM_HINT_T0);
             }
@@ -149,7 +154,10 @@ static KERNEL_TARGET void pack_columns(const ldm_convolution_shape *s, const flo
             for (int p = 0; p < piece_count; p++) {
                 const float *source = rows[p] + read_offsets[p][j];
                 for (int v = 0; v < PANEL_VECTORS; v++) {
-                    const __m512 values = _mm512_maskz_loadu_ps(reads[p][j][v] & row_inside[p], source + 16 * v);
+                    const __mmask16 read = reads[p][j][v] & row_inside[p];
+                    // Strided columns are gathered; lane l of vector v reads source[stride·(16v + l)].
+                    const __m512 values = stride == 1 ? _mm512_maskz_loadu_ps(read, source + 16 * v)
+                        : _mm512_mask_i32gather_ps(_mm512_setzero_ps(), read, strided_lanes[v], source, 4);
                     _mm512_mask_storeu_ps(target + 16 * v, places[p][v], values);
                 }
             }

@@ -67,7 +67,11 @@ final class Conv2DTests: XCTestCase {
     }
 
     /// The weight gradient from the forward pass's kept columns equals the one from recomputed columns.
+    /// (Only the im2col route keeps columns.)
     func testKeptAndRecomputedColumnsGiveTheSameWeightGradient() {
+        let enabled = ImplicitGEMM.isEnabled
+        ImplicitGEMM.isEnabled = false
+        defer { ImplicitGEMM.isEnabled = enabled }
         var rng = SeededGenerator(seed: 5)
         let x = Tensor.randomNormal([5, 3, 6, 7], using: &rng).asLeaf()
         let weight = Tensor.randomNormal([4, 3, 3, 3], using: &rng).asLeaf()
@@ -84,8 +88,11 @@ final class Conv2DTests: XCTestCase {
 
     /// Kept columns count against one process-wide limit: a graph keeps the first convolution's that
     /// fit, recomputes the rest (same gradients), and gives the memory back when it is released.
-    /// (Strided, so that they run on im2col: the implicit-GEMM kernel keeps no columns.)
+    /// (Only the im2col route keeps columns.)
     func testKeptColumnsStayWithinTheProcessWideLimitAndAreGivenBack() {
+        let enabled = ImplicitGEMM.isEnabled
+        ImplicitGEMM.isEnabled = false
+        defer { ImplicitGEMM.isEnabled = enabled }
         var rng = SeededGenerator(seed: 6)
         let x = Tensor.randomNormal([2, 3, 6, 6], using: &rng).asLeaf()
         let first = Tensor.randomNormal([4, 3, 3, 3], using: &rng).asLeaf()
@@ -137,37 +144,43 @@ final class Conv2DTests: XCTestCase {
     }
 
     /// The implicit-GEMM kernel gives what im2col and BLAS give, forward and for the input gradient
-    /// (itself a stride-1 convolution), across what its panels and blocks meet: outputs narrower and
-    /// wider than a 48-column panel, panels spanning rows and images, output channels that do not
-    /// fill a block of 8, asymmetric and wide padding, a depth over one 128-deep block, 1×1 kernels.
+    /// (itself a convolution when the stride is 1), across what its panels and blocks meet: outputs
+    /// narrower and wider than a 48-column panel, panels spanning rows and images, output channels
+    /// that do not fill a block of 8, asymmetric and wide padding, a depth over one 128-deep block,
+    /// 1×1 kernels, strides 2 and 3.
     func testImplicitGEMMMatchesIm2colAndBLAS() throws {
         try XCTSkipUnless(ImplicitGEMM.isAvailable, "this CPU has no AVX-512")
         var rng = SeededGenerator(seed: 21)
-        // (x shape, weight shape, padding)
-        let cases: [([Int], [Int], Padding2D)] = [
-            ([3, 5, 7, 9], [11, 5, 3, 3], .uniform(1)),
-            ([2, 3, 12, 53], [9, 3, 3, 3], .uniform(1)),
-            ([4, 2, 4, 4], [8, 2, 3, 3], .uniform(1)),
-            ([2, 4, 6, 5], [3, 4, 2, 3], Padding2D(top: 0, bottom: 1, left: 2, right: 0)),
-            ([1, 2, 3, 2], [2, 2, 5, 5], .uniform(2)),
-            ([3, 300, 3, 3], [5, 300, 3, 3], .uniform(1)),
-            ([2, 4, 5, 5], [6, 4, 1, 1], .zero),
-            ([2, 3, 7, 7], [4, 3, 3, 3], .zero),
+        // (x shape, weight shape, stride, padding)
+        let cases: [([Int], [Int], Int, Padding2D)] = [
+            ([3, 5, 7, 9], [11, 5, 3, 3], 1, .uniform(1)),
+            ([2, 3, 12, 53], [9, 3, 3, 3], 1, .uniform(1)),
+            ([4, 2, 4, 4], [8, 2, 3, 3], 1, .uniform(1)),
+            ([2, 4, 6, 5], [3, 4, 2, 3], 1, Padding2D(top: 0, bottom: 1, left: 2, right: 0)),
+            ([1, 2, 3, 2], [2, 2, 5, 5], 1, .uniform(2)),
+            ([3, 300, 3, 3], [5, 300, 3, 3], 1, .uniform(1)),
+            ([2, 4, 5, 5], [6, 4, 1, 1], 1, .zero),
+            ([2, 3, 7, 7], [4, 3, 3, 3], 1, .zero),
+            // Strided (gathered columns): the autoencoder's downsampling, a PatchGAN layer, wide rows.
+            ([2, 3, 9, 11], [5, 3, 3, 3], 2, Padding2D(top: 0, bottom: 1, left: 0, right: 1)),
+            ([2, 4, 10, 10], [3, 4, 4, 4], 2, .uniform(1)),
+            ([1, 2, 8, 130], [9, 2, 3, 3], 2, .uniform(1)),
+            ([2, 2, 9, 9], [3, 2, 3, 3], 3, .zero),
         ]
         let enabled = ImplicitGEMM.isEnabled
         defer { ImplicitGEMM.isEnabled = enabled }
-        for (xShape, wShape, padding) in cases {
+        for (xShape, wShape, stride, padding) in cases {
             let x = Tensor.randomNormal(xShape, using: &rng).asLeaf()
             let weight = Tensor.randomNormal(wShape, using: &rng)
             let bias = Tensor.randomNormal([wShape[0]], using: &rng)
             func run(implicit: Bool) -> (Tensor, Tensor) {
                 ImplicitGEMM.isEnabled = implicit
-                let y = conv2d(x, weight: weight, bias: bias, padding: padding)
+                let y = conv2d(x, weight: weight, bias: bias, stride: stride, padding: padding)
                 return (y, gradients(of: (y * y).sum(), wrt: [x])[0])
             }
             let (y, dx) = run(implicit: true)
             let (expectedY, expectedDx) = run(implicit: false)
-            let label = "x \(xShape), weight \(wShape), \(padding)"
+            let label = "x \(xShape), weight \(wShape), stride \(stride), \(padding)"
             assertClose(y, expectedY, rtol: 1e-5, atol: 1e-4, label)
             assertClose(dx, expectedDx, rtol: 1e-5, atol: 1e-3, label + " dx")
         }

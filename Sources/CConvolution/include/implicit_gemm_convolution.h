@@ -4,14 +4,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/// A stride-1 convolution of NCHW images: input [batch, in_channels, height, width], weight
-/// [out_channels, in_channels, kernel_height, kernel_width], output [batch, out_channels, out_height,
-/// out_width], zero padding pad_top above and pad_left on the left (the other sides follow from the
-/// output size).
+/// A convolution of NCHW images: input [batch, in_channels, height, width], weight [out_channels,
+/// in_channels, kernel_height, kernel_width], output [batch, out_channels, out_height, out_width],
+/// the same stride along both axes, zero padding pad_top above and pad_left on the left (the other
+/// sides follow from the output size).
 typedef struct {
     long batch, in_channels, height, width;
     long out_channels, kernel_height, kernel_width;
-    long pad_top, pad_left;
+    long stride, pad_top, pad_left;
     long out_height, out_width;
 } ldm_convolution_shape;
 

@@ -6,8 +6,8 @@ import Foundation
 /// Ho = (H + top + bottom − kh) / stride + 1 (likewise Wo). Padding may be asymmetric (the
 /// autoencoder's Downsample pads (0, 1, 0, 1)); groups == Cin is a depthwise convolution.
 ///
-/// A stride-1 convolution of one group runs on the implicit-GEMM kernel (`ImplicitGEMMConvolution`)
-/// where the CPU has it. Otherwise images are cut into chunks whose columns sit side by side
+/// A convolution of one group runs on the implicit-GEMM kernel (`ImplicitGEMMConvolution`) where the
+/// CPU has it. Otherwise images are cut into chunks whose columns sit side by side
 /// (`ConvChunks`): per chunk, im2col + one GEMM per group (a lone image of a 1×1, stride-1, unpadded
 /// kernel is a GEMM on the image itself), with chunks spread over threads. The pullback computes dx = col2im(Wᵀ·dY),
 /// dW = Σₙ dYₙ·colsₙᵀ and db = Σ dY, each only when wanted. The weight gradient reuses the forward
@@ -20,9 +20,14 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int
                                 stride: stride, padding: padding, groups: groups)
     if let depthwise = DepthwiseConvolution(geometry) { return depthwiseConv2d(x, weight: weight, bias: bias, depthwise) }
     let implicit = ImplicitGEMMConvolution(geometry)
-    let kept = implicit == nil && GradientMode.isRecording && weight.isDifferentiable
+    // A strided convolution still keeps its forward columns for the weight gradient while the budget
+    // allows (then the im2col route, which builds them, goes first): its im2col is the slow strided
+    // copy, better done once than again in the backward pass. Stride-1 columns, kh·kw times the input,
+    // are cheaper to rebuild than to keep.
+    let keepsColumns = GradientMode.isRecording && weight.isDifferentiable && (implicit == nil || geometry.stride > 1)
+    let kept = keepsColumns
         ? ConvolutionMemory.reserve(bytes: geometry.batch * geometry.columnsCount * MemoryLayout<Float>.size) : nil
-    let y = implicit?.forward(x, weight: weight, bias: bias) ?? Tensor(shape: geometry.outputShape) { out in
+    let y = (kept == nil ? implicit : nil)?.forward(x, weight: weight, bias: bias) ?? Tensor(shape: geometry.outputShape) { out in
         let columns = conv2dForward(x, weight: weight, bias: bias, into: out.baseAddress!, keepingColumns: kept != nil,
                                     geometry)
         kept?.columns = columns

@@ -1,7 +1,7 @@
 import CConvolution
 
-/// Whether stride-1 convolutions run on swift-ldm's own implicit-GEMM kernel (CConvolution) instead
-/// of im2col and BLAS.
+/// Whether convolutions run on swift-ldm's own implicit-GEMM kernel (CConvolution) instead of im2col
+/// and BLAS.
 ///
 /// The kernel packs each panel of output columns straight from the images, so the column matrix
 /// (kh·kw times the input) is never written and BLAS never packs it again: in a 3×3 convolution that
@@ -12,16 +12,16 @@ public enum ImplicitGEMM {
     public static let isAvailable: Bool = ldm_convolution_kernels_available()
 
     /// Use the kernel where it applies (the default where available); false forces im2col and BLAS,
-    /// for comparing the two (`ldm-bench --im2col`).
+    /// for comparing the two (`ldm-bench --im2col`) and for what only that route has (kept columns).
     public nonisolated(unsafe) static var isEnabled = isAvailable
 }
 
-/// A convolution the implicit-GEMM kernel computes: stride 1, one group, any kernel size and padding.
+/// A convolution the implicit-GEMM kernel computes: one group, any kernel size, stride and padding.
 struct ImplicitGEMMConvolution {
     let geometry: ConvGeometry
 
     init?(_ g: ConvGeometry) {
-        guard ImplicitGEMM.isEnabled, g.stride == 1, g.groups == 1 else { return nil }
+        guard ImplicitGEMM.isEnabled, g.groups == 1 else { return nil }
         geometry = g
     }
 
@@ -35,7 +35,7 @@ struct ImplicitGEMMConvolution {
         return ldm_convolution_shape(
             batch: g.batch, in_channels: g.inChannels, height: g.height, width: g.width,
             out_channels: g.outChannels, kernel_height: g.kernelHeight, kernel_width: g.kernelWidth,
-            pad_top: g.padding.top, pad_left: g.padding.left, out_height: g.outHeight, out_width: g.outWidth)
+            stride: g.stride, pad_top: g.padding.top, pad_left: g.padding.left, out_height: g.outHeight, out_width: g.outWidth)
     }
 
     /// y [N, Cout, Ho, Wo] = conv(x, weight) + bias.
