@@ -48,11 +48,14 @@ size_t ldm_convolution_packed_weight_count(ldm_convolution_shape shape) {
 
 void ldm_convolution_pack_weight(ldm_convolution_shape shape, const float *weight, float *packed) {
     const long depth = depth_of(&shape), rows = shape.out_channels;
-    for (long block = 0; block < row_blocks_of(&shape); block++, packed += BLOCK_ROWS * depth) {
-        // Row by row, so that the reads run along the weight (the writes stay within a block in cache).
-        for (long r = 0; r < BLOCK_ROWS; r++) {
-            const long row = block * BLOCK_ROWS + r;
-            for (long k = 0; k < depth; k++) packed[k * BLOCK_ROWS + r] = row < rows ? weight[row * depth + k] : 0;
+    for (long block = 0; block < row_blocks_of(&shape); block++) {
+        // The 8 rows read side by side and the block written in order (measured faster than reading
+        // row by row and writing 8 apart).
+        for (long k = 0; k < depth; k++) {
+            for (long r = 0; r < BLOCK_ROWS; r++) {
+                const long row = block * BLOCK_ROWS + r;
+                *packed++ = row < rows ? weight[row * depth + k] : 0;
+            }
         }
     }
 }

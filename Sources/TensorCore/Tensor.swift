@@ -95,6 +95,7 @@ extension Tensor {
             copy.pointer.update(from: storage.pointer, count: storage.count)
             storage = copy
         }
+        storage.markWritten()
         return try withExtendedLifetime(storage) { try body(storage.buffer) }
     }
 

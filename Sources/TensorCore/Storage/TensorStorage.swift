@@ -7,6 +7,11 @@ public final class TensorStorage: @unchecked Sendable {
     public let count: Int
     let pointer: UnsafeMutablePointer<Float>
     private let capacity: Int
+    /// Counts in-place writes (`Tensor.withMutableScalars`), so that values derived from the contents
+    /// can tell when they are stale (`PackedWeightCache`).
+    private(set) var version = 0
+
+    func markWritten() { version &+= 1 }
 
     /// Uninitialised storage of `count` elements from the buffer pool.
     init(uninitializedCount count: Int) {

@@ -40,27 +40,37 @@ struct ImplicitGEMMConvolution {
 
     /// y [N, Cout, Ho, Wo] = conv(x, weight) + bias.
     func forward(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
-        run(x, bias: bias) { shape, packed in
-            weight.withUnsafeScalars { ldm_convolution_pack_weight(shape, $0.baseAddress!, packed) }
-        }
+        run(x, packedWeight: packed(weight, turned: false), bias: bias)
     }
 
     /// conv(x, W') where W' is `weight` [Cin, Cout, kh, kw] turned by 180° with its channel axes
     /// swapped (the input gradient of a stride-1 convolution with that weight, `TransposedConvolution`),
     /// packed without building W'.
     func forward(_ x: Tensor, turnedWeight weight: Tensor) -> Tensor {
-        run(x, bias: nil) { shape, packed in
-            weight.withUnsafeScalars { ldm_convolution_pack_turned_weight(shape, $0.baseAddress!, packed) }
+        run(x, packedWeight: packed(weight, turned: true), bias: nil)
+    }
+
+    /// The weight in the kernel's layout, from the cache while the weight is unchanged.
+    private func packed(_ weight: Tensor, turned: Bool) -> TensorStorage {
+        let shape = shape
+        return PackedWeightCache.shared.packed(
+            weight, turned: turned, rows: geometry.outChannels, depth: geometry.patchSize,
+            count: Int(ldm_convolution_packed_weight_count(shape))
+        ) { packed in
+            weight.withUnsafeScalars { w in
+                if turned {
+                    ldm_convolution_pack_turned_weight(shape, w.baseAddress!, packed)
+                } else {
+                    ldm_convolution_pack_weight(shape, w.baseAddress!, packed)
+                }
+            }
         }
     }
 
-    /// Packs the weight with `pack`, then computes the output columns (images × positions) in chunks
-    /// spread over the threads; each value is computed the same way in any chunk.
-    private func run(_ x: Tensor, bias: Tensor?,
-                     pack: (ldm_convolution_shape, UnsafeMutablePointer<Float>) -> Void) -> Tensor {
+    /// The output columns (images × positions) in chunks spread over the threads; each value is
+    /// computed the same way in any chunk.
+    private func run(_ x: Tensor, packedWeight: TensorStorage, bias: Tensor?) -> Tensor {
         let shape = shape
-        let packedWeight = TensorStorage(uninitializedCount: Int(ldm_convolution_packed_weight_count(shape)))
-        pack(shape, packedWeight.pointer)
         let biasValues = bias?.scalars
         let columns = geometry.batch * geometry.outSpatial
         let panels = (columns + Self.panelColumns - 1) / Self.panelColumns
