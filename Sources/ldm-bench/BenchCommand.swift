@@ -40,7 +40,11 @@ struct BenchCommand: ParsableCommand {
                                + "the whole process (ConvolutionMemory.keptColumnsLimit; 0: always recompute them).", valueName: "MB"))
     var keptColumnsMb = ConvolutionMemory.keptColumnsLimit >> 20
 
-    @Flag(help: "Stride-1 convolutions on im2col and BLAS instead of the implicit-GEMM kernel (ImplicitGEMM.isEnabled).")
+    @Option(help: ArgumentHelp("Keep weights packed for the convolution kernel up to this many MB in the whole process "
+                               + "(ConvolutionMemory.packedWeightsLimit; 0: pack them at every call).", valueName: "MB"))
+    var packedWeightsMb = ConvolutionMemory.packedWeightsLimit >> 20
+
+    @Flag(help: "Convolutions on im2col and BLAS instead of the implicit-GEMM kernel (ImplicitGEMM.isEnabled).")
     var im2col = false
 
     @Flag(help: "List the cases and exit.")
@@ -64,6 +68,8 @@ struct BenchCommand: ParsableCommand {
         guard keptColumnsMb >= 0 else { throw ValidationError("--kept-columns-mb is \(keptColumnsMb), expected 0 or more") }
         ComputeSettings.threadCount = threads
         ConvolutionMemory.keptColumnsLimit = keptColumnsMb << 20
+        guard packedWeightsMb >= 0 else { throw ValidationError("--packed-weights-mb is \(packedWeightsMb), expected 0 or more") }
+        ConvolutionMemory.packedWeightsLimit = packedWeightsMb << 20
         if im2col { ImplicitGEMM.isEnabled = false }
         FileHandle.standardError.write(Data("ldm-bench: OpenBLAS kernel \(BLAS.coreName), \(threads) threads\n".utf8))
         for name in names {
@@ -75,6 +81,7 @@ struct BenchCommand: ParsableCommand {
                 fields["shards"] = shards
                 if useCheckpoint { fields["use_checkpoint"] = true }
                 fields["kept_columns_mb"] = keptColumnsMb
+                fields["packed_weights_mb"] = packedWeightsMb
                 fields["convolution"] = ImplicitGEMM.isEnabled ? "implicit-gemm" : "im2col"
                 print(JSONLine.encode(fields))
             }

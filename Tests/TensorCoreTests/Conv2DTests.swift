@@ -189,6 +189,9 @@ final class Conv2DTests: XCTestCase {
     /// Packed weights are reused only while the weight is unchanged: a weight written in place (as
     /// the optimizers write theirs) gives the new weight's results, forward and in the input gradient.
     func testAWeightWrittenInPlaceIsPackedAgain() {
+        let limit = ConvolutionMemory.packedWeightsLimit
+        ConvolutionMemory.packedWeightsLimit = 1 << 20
+        defer { ConvolutionMemory.packedWeightsLimit = limit }
         var rng = SeededGenerator(seed: 23)
         let x = Tensor.randomNormal([2, 3, 6, 6], using: &rng).asLeaf()
         var weight = Tensor.randomNormal([4, 3, 3, 3], using: &rng)
@@ -204,5 +207,21 @@ final class Conv2DTests: XCTestCase {
         // y doubles; the gradient of Σy², 2·Σ y·∂y/∂x, quadruples.
         assertClose(after.y, Tensor(shape: before.y.shape, scalars: before.y.scalars.map { $0 * 2 }), rtol: 1e-5, atol: 1e-5)
         assertClose(after.dx, Tensor(shape: before.dx.shape, scalars: before.dx.scalars.map { $0 * 4 }), rtol: 1e-5, atol: 1e-4)
+    }
+
+    /// With no memory for packed weights, every call packs its own: the same results.
+    func testPackingAtEveryCallGivesTheSameResults() {
+        var rng = SeededGenerator(seed: 24)
+        let x = Tensor.randomNormal([2, 5, 7, 6], using: &rng).asLeaf()
+        let weight = Tensor.randomNormal([6, 5, 3, 3], using: &rng)
+        func run() -> [[Float]] {
+            let y = conv2d(x, weight: weight, padding: .uniform(1))
+            return [y.scalars, gradients(of: (y * y).sum(), wrt: [x])[0].scalars]
+        }
+        let cached = run()
+        let limit = ConvolutionMemory.packedWeightsLimit
+        ConvolutionMemory.packedWeightsLimit = 0
+        defer { ConvolutionMemory.packedWeightsLimit = limit }
+        XCTAssertEqual(run(), cached)
     }
 }

@@ -6,12 +6,11 @@ import Foundation
 ///
 /// An entry is found by the weight's storage and is valid while that storage lives and has not been
 /// written in place since (`TensorStorage.version`). It holds the storage weakly, so it neither keeps
-/// a dropped weight alive nor makes an optimizer's in-place update copy the weight.
+/// a dropped weight alive nor makes an optimizer's in-place update copy the weight. The packed
+/// weights kept stay within `ConvolutionMemory.packedWeightsLimit`; beyond it a weight is packed
+/// for the call alone.
 final class PackedWeightCache: @unchecked Sendable {
     static let shared = PackedWeightCache()
-
-    /// How many packed weights are kept at most (more than any model here has convolutions).
-    private static let capacity = 512
 
     private struct Key: Hashable {
         let storage: ObjectIdentifier
@@ -27,6 +26,7 @@ final class PackedWeightCache: @unchecked Sendable {
     }
 
     private var entries: [Key: Entry] = [:]
+    private var keptBytes = 0
     private let lock = NSLock()
 
     /// The packed form of `weight` (turned or not) as a kernel of `rows` output channels and depth
@@ -45,9 +45,20 @@ final class PackedWeightCache: @unchecked Sendable {
         }
         let packed = TensorStorage(uninitializedCount: count)
         pack(packed.pointer)
-        if entries.count >= Self.capacity { entries = entries.filter { $0.value.storage != nil } }
-        if entries.count >= Self.capacity { entries.removeAll() }
-        entries[key] = Entry(storage: storage, version: storage.version, packed: packed)
+        let bytes = count * MemoryLayout<Float>.size
+        if let stale = entries.removeValue(forKey: key) { keptBytes -= stale.packed.count * MemoryLayout<Float>.size }
+        if keptBytes + bytes > ConvolutionMemory.packedWeightsLimit { dropEntriesOfReleasedWeights() }
+        if keptBytes + bytes <= ConvolutionMemory.packedWeightsLimit {
+            entries[key] = Entry(storage: storage, version: storage.version, packed: packed)
+            keptBytes += bytes
+        }
         return packed
+    }
+
+    private func dropEntriesOfReleasedWeights() {
+        for (key, entry) in entries where entry.storage == nil {
+            entries[key] = nil
+            keptBytes -= entry.packed.count * MemoryLayout<Float>.size
+        }
     }
 }
