@@ -4,14 +4,15 @@
 // position's receptive field (im2col). Instead of writing cols out and having BLAS pack it again,
 // each panel of 48 output columns is packed straight from the images into the layout the kernel
 // reads, a block of depth (Cin·kh·kw) at a time, small enough to stay in L1 while every row block of
-// the weight passes over it. The weight is packed once per call into blocks of 8 rows.
+// the weight passes over it. The weight is packed into blocks of 8 rows beforehand (the caller keeps
+// a packed weight while it is unchanged).
 //
 // The kernel keeps an 8×48 block of Y in 24 AVX-512 registers: per depth step it loads 48 column
-// values (three vectors), broadcasts 8 weights and does 24 fused multiply-adds. (On this project's layer
-// shapes, 8×32 in 16 registers measured 10–15 % slower; 12×32 and 6×64 were no faster.) The packing
-// reads one image row segment per (piece, kernel tap) with masked loads (gathers when strided), so
-// padding costs no branches per value. Every output value is a sum over the depth in the same order, whatever the
-// column ranges.
+// values (three vectors), broadcasts 8 weights and does 24 fused multiply-adds. (On this project's
+// layer shapes, 8×32 in 16 registers measured 10–15 % slower; 12×32 and 6×64 were no faster.) The
+// packing reads one image row segment per (piece, kernel tap) with masked loads (gathers when
+// strided), so padding costs no branches per value. Every output value is a sum over the depth in the
+// same order, whatever the column ranges.
 
 #include "implicit_gemm_convolution.h"
 

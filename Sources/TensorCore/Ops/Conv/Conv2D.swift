@@ -7,9 +7,9 @@ import Foundation
 /// autoencoder's Downsample pads (0, 1, 0, 1)); groups == Cin is a depthwise convolution.
 ///
 /// A convolution of one group runs on the implicit-GEMM kernel (`ImplicitGEMMConvolution`) where the
-/// CPU has it. Otherwise images are cut into chunks whose columns sit side by side
-/// (`ConvChunks`): per chunk, im2col + one GEMM per group (a lone image of a 1×1, stride-1, unpadded
-/// kernel is a GEMM on the image itself), with chunks spread over threads. The pullback computes dx = col2im(Wᵀ·dY),
+/// CPU has it. Otherwise images are cut into chunks whose columns sit side by side (`ConvChunks`):
+/// per chunk, im2col + one GEMM per group (a lone image of a 1×1, stride-1, unpadded kernel is a GEMM
+/// on the image itself), with chunks spread over threads. The pullback computes dx = col2im(Wᵀ·dY),
 /// dW = Σₙ dYₙ·colsₙᵀ and db = Σ dY, each only when wanted. The weight gradient reuses the forward
 /// pass's columns when the weight is differentiable and they are small, and
 /// recomputes them otherwise (`ConvolutionMemory`): they are kh·kw times the size of x. A depthwise

@@ -32,25 +32,29 @@ final class PackedWeightCache: @unchecked Sendable {
     /// The packed form of `weight` (turned or not) as a kernel of `rows` output channels and depth
     /// `depth`, made by `pack` into a storage of `count` elements when no valid entry has it.
     ///
-    /// Packing happens under the lock: the shards reach the same convolution at about the same time,
-    /// and the later one waits for the earlier one's packing instead of repeating it.
+    /// A packing that will be kept happens under the lock: the shards reach the same convolution at
+    /// about the same time, and the later one waits for the earlier one's packing instead of
+    /// repeating it. One that does not fit the limit is made outside the lock, for the caller alone.
     func packed(_ weight: Tensor, turned: Bool, rows: Int, depth: Int, count: Int,
                 pack: (UnsafeMutablePointer<Float>) -> Void) -> TensorStorage {
         let storage = weight.storage
         let key = Key(storage: ObjectIdentifier(storage), turned: turned, rows: rows, depth: depth)
+        let bytes = count * MemoryLayout<Float>.size
         lock.lock()
-        defer { lock.unlock() }
         if let found = entries[key], found.storage === storage, found.version == storage.version {
+            lock.unlock()
             return found.packed
         }
-        let packed = TensorStorage(uninitializedCount: count)
-        pack(packed.pointer)
-        let bytes = count * MemoryLayout<Float>.size
         if let stale = entries.removeValue(forKey: key) { keptBytes -= stale.packed.count * MemoryLayout<Float>.size }
         if keptBytes + bytes > ConvolutionMemory.packedWeightsLimit { dropEntriesOfReleasedWeights() }
-        if keptBytes + bytes <= ConvolutionMemory.packedWeightsLimit {
+        let keeps = keptBytes + bytes <= ConvolutionMemory.packedWeightsLimit
+        if !keeps { lock.unlock() }
+        let packed = TensorStorage(uninitializedCount: count)
+        pack(packed.pointer)
+        if keeps {
             entries[key] = Entry(storage: storage, version: storage.version, packed: packed)
             keptBytes += bytes
+            lock.unlock()
         }
         return packed
     }
