@@ -75,28 +75,6 @@ void ldm_convolution_pack_turned_weight(ldm_convolution_shape shape, const float
     }
 }
 
-/// A run of a panel's columns that lie in one output row of one image.
-typedef struct {
-    long image, out_row, out_column, length;
-    /// Where the run starts within the panel.
-    long offset;
-} row_piece;
-
-/// Cuts the columns begin..<begin+width into runs along output rows; returns their number.
-static int cut_into_rows(const ldm_convolution_shape *s, long begin, long width, row_piece *pieces) {
-    const long spatial = s->out_height * s->out_width;
-    int count = 0;
-    for (long column = begin; column < begin + width;) {
-        const long image = column / spatial, position = column % spatial;
-        const long out_row = position / s->out_width, out_column = position % s->out_width;
-        long length = s->out_width - out_column;
-        if (length > begin + width - column) length = begin + width - column;
-        pieces[count++] = (row_piece){image, out_row, out_column, length, column - begin};
-        column += length;
-    }
-    return count;
-}
-
 /// Lanes first..<end of a panel (0 ≤ first ≤ end ≤ 64) as a bit mask.
 static inline uint64_t lanes(long first, long end) {
     if (end <= first) return 0;
@@ -104,66 +82,128 @@ static inline uint64_t lanes(long first, long end) {
     return below_end & ~((1ull << first) - 1);
 }
 
+/// A run of a panel's columns whose receptive fields advance by one stride per column within one
+/// image: one output row in general, or all the image's columns in the panel when the convolution
+/// keeps the width at stride 1 (then output position p reads input position p plus a fixed offset
+/// per tap, across rows too).
+typedef struct {
+    long image;
+    /// Lanes offset..<offset+length of the panel.
+    long offset, length;
+    /// The first column's output position in its image (for writing out).
+    long position;
+    /// Where in the input plane lane 0 would read tap (0, 0): the run's first column reads there
+    /// plus stride·offset (possibly outside the plane; such lanes are masked).
+    long base;
+} column_run;
+
+/// A panel's runs and the lanes each kernel tap may read: the lanes whose receptive field puts tap
+/// row i inside the image (`row_inside[i]`) and tap column j inside it (`column_inside[j]`).
+typedef struct {
+    int run_count;
+    column_run runs[PANEL_COLUMNS];
+    uint64_t row_inside[LDM_CONVOLUTION_MAX_KERNEL], column_inside[LDM_CONVOLUTION_MAX_KERNEL];
+} panel_plan;
+
+/// Whether output position p reads input position p + (a fixed offset per tap): stride 1 and the
+/// width kept, so runs may span output rows.
+static bool runs_span_rows(const ldm_convolution_shape *s) { return s->stride == 1 && s->out_width == s->width; }
+
+/// Cuts the columns begin..<begin+width into runs and works out each tap's lanes.
+static void plan_panel(const ldm_convolution_shape *s, long begin, long width, panel_plan *plan) {
+    const long spatial = s->out_height * s->out_width, stride = s->stride;
+    const bool whole_images = runs_span_rows(s);
+    plan->run_count = 0;
+    for (long column = begin; column < begin + width;) {
+        const long image = column / spatial, position = column % spatial;
+        const long out_row = position / s->out_width, out_column = position % s->out_width;
+        long length = whole_images ? spatial - position : s->out_width - out_column;
+        if (length > begin + width - column) length = begin + width - column;
+        const long offset = column - begin;
+        const long base = (out_row * stride - s->pad_top) * s->width + out_column * stride - s->pad_left
+            - stride * offset;
+        plan->runs[plan->run_count++] = (column_run){image, offset, length, position, base};
+        column += length;
+    }
+    for (long i = 0; i < s->kernel_height; i++) plan->row_inside[i] = 0;
+    for (long j = 0; j < s->kernel_width; j++) plan->column_inside[j] = 0;
+    // Output row by output row (a run may span several), the lanes whose tap is inside the image.
+    for (long column = begin; column < begin + width;) {
+        const long position = column % spatial, out_row = position / s->out_width, out_column = position % s->out_width;
+        long length = s->out_width - out_column;
+        if (length > begin + width - column) length = begin + width - column;
+        const long offset = column - begin;
+        const uint64_t segment = lanes(offset, offset + length);
+        for (long i = 0; i < s->kernel_height; i++) {
+            const long in_row = out_row * stride - s->pad_top + i;
+            if (in_row >= 0 && in_row < s->height) plan->row_inside[i] |= segment;
+        }
+        for (long j = 0; j < s->kernel_width; j++) {
+            // Column out_column + t reads input column first_column + stride·t.
+            const long first_column = out_column * stride + j - s->pad_left;
+            const long first = first_column >= 0 ? 0 : (-first_column + stride - 1) / stride;
+            long end = first_column >= s->width ? 0 : (s->width - 1 - first_column) / stride + 1;
+            if (end > length) end = length;
+            plan->column_inside[j] |= lanes(offset + first, offset + end);
+        }
+        column += length;
+    }
+}
+
 /// Packs the depth rows k_begin..<k_end of the panel's columns, [k][panel], straight from the input.
 ///
-/// The lanes each piece reads depend only on the kernel column j, so they are worked out once per
-/// panel; a row above or below the image reads with an empty mask (zeros, no memory touched).
-static KERNEL_TARGET void pack_columns(const ldm_convolution_shape *s, const float *input, const row_piece *pieces,
-                                       int piece_count, long k_begin, long k_end, float *packed) {
+/// Each vector of a packed row is merged from masked loads of the runs it covers, so padding and
+/// lanes past a short panel read nothing and hold zeros, without branches per value.
+static KERNEL_TARGET void pack_columns(const ldm_convolution_shape *s, const float *input, const panel_plan *plan,
+                                       long k_begin, long k_end, float *packed) {
     const long kernel_width = s->kernel_width, taps = s->kernel_height * kernel_width, stride = s->stride;
-    __mmask16 reads[piece_count][kernel_width][PANEL_VECTORS];
-    long read_offsets[piece_count][kernel_width];
-    __mmask16 places[piece_count][PANEL_VECTORS];
-    for (int p = 0; p < piece_count; p++) {
-        const row_piece piece = pieces[p];
-        const uint64_t place = lanes(piece.offset, piece.offset + piece.length);
-        for (int v = 0; v < PANEL_VECTORS; v++) places[p][v] = (__mmask16)(place >> (16 * v));
-        for (long j = 0; j < kernel_width; j++) {
-            // Lane offset + t holds input column first_column + stride·t, when inside the row.
-            const long first_column = piece.out_column * stride + j - s->pad_left;
-            long first = first_column >= 0 ? 0 : (-first_column + stride - 1) / stride;
-            long end = first_column >= s->width ? 0 : (s->width - 1 - first_column) / stride + 1;
-            if (end > piece.length) end = piece.length;
-            const uint64_t valid = lanes(piece.offset + first, piece.offset + end);
-            for (int v = 0; v < PANEL_VECTORS; v++) reads[p][j][v] = (__mmask16)(valid >> (16 * v));
-            read_offsets[p][j] = first_column - stride * piece.offset;
+    const long plane = s->height * s->width;
+    // The runs each vector covers, with their lanes in it.
+    int covering[PANEL_VECTORS][PANEL_COLUMNS], covering_count[PANEL_VECTORS] = {0};
+    __mmask16 run_lanes[PANEL_COLUMNS][PANEL_VECTORS];
+    for (int r = 0; r < plan->run_count; r++) {
+        const uint64_t place = lanes(plan->runs[r].offset, plan->runs[r].offset + plan->runs[r].length);
+        for (int v = 0; v < PANEL_VECTORS; v++) {
+            run_lanes[r][v] = (__mmask16)(place >> (16 * v));
+            if (run_lanes[r][v]) covering[v][covering_count[v]++] = r;
         }
     }
-    const float *rows[PANEL_COLUMNS];
-    __mmask16 row_inside[PANEL_COLUMNS];
     __m512i strided_lanes[PANEL_VECTORS];
     for (int v = 0; v < PANEL_VECTORS; v++) {
         const __m512i lane = _mm512_add_epi32(_mm512_set1_epi32(16 * v), _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0));
         strided_lanes[v] = _mm512_mullo_epi32(lane, _mm512_set1_epi32((int)stride));
     }
+    const float *sources[PANEL_COLUMNS];
+    __mmask16 row_lanes[PANEL_COLUMNS][PANEL_VECTORS];
     long channel = k_begin / taps, tap = k_begin % taps;
     for (long k = k_begin; k < k_end;) {
         const long i = tap / kernel_width;
-        for (int p = 0; p < piece_count; p++) {
-            const long source_row = pieces[p].out_row * stride + i - s->pad_top;
-            const bool inside = source_row >= 0 && source_row < s->height;
-            row_inside[p] = inside ? 0xffff : 0;
-            rows[p] = input + ((pieces[p].image * s->in_channels + channel) * s->height + (inside ? source_row : 0))
-                * s->width;
-            // The next output row will read the row below this one's last: fetch it ahead, since
-            // with one plane per channel too many rows are in flight for the hardware prefetcher.
-            const long next_row = source_row + 1;
-            if (stride == 1 && i == s->kernel_height - 1 && next_row >= 0 && next_row < s->height) {
-                const float *next = rows[p] + (next_row - source_row) * s->width + pieces[p].out_column;
-                for (long c = 0; c < pieces[p].length + 16; c += 16) _mm_prefetch((const char *)(next + c), _MM_HINT_T0);
+        for (int r = 0; r < plan->run_count; r++) {
+            const column_run run = plan->runs[r];
+            sources[r] = input + (run.image * s->in_channels + channel) * plane + run.base + i * s->width;
+            for (int v = 0; v < PANEL_VECTORS; v++)
+                row_lanes[r][v] = run_lanes[r][v] & (__mmask16)(plan->row_inside[i] >> (16 * v));
+            // The next output row reads the row below this one's last: fetch it ahead, since with one
+            // plane per channel too many rows are in flight for the hardware prefetcher.
+            if (stride == 1 && i == s->kernel_height - 1) {
+                const float *next = sources[r] + s->width + run.offset;
+                for (long c = 0; c < run.length + 16; c += 16) _mm_prefetch((const char *)(next + c), _MM_HINT_T0);
             }
         }
         for (long j = tap % kernel_width; j < kernel_width && k < k_end; j++, k++) {
             float *target = packed + (k - k_begin) * PANEL_COLUMNS;
-            for (int p = 0; p < piece_count; p++) {
-                const float *source = rows[p] + read_offsets[p][j];
-                for (int v = 0; v < PANEL_VECTORS; v++) {
-                    const __mmask16 read = reads[p][j][v] & row_inside[p];
+            for (int v = 0; v < PANEL_VECTORS; v++) {
+                const __mmask16 column_lanes = (__mmask16)(plan->column_inside[j] >> (16 * v));
+                __m512 values = _mm512_setzero_ps();
+                for (int c = 0; c < covering_count[v]; c++) {
+                    const int r = covering[v][c];
+                    const __mmask16 read = row_lanes[r][v] & column_lanes;
+                    const float *source = sources[r] + j;
                     // Strided columns are gathered; lane l of vector v reads source[stride·(16v + l)].
-                    const __m512 values = stride == 1 ? _mm512_maskz_loadu_ps(read, source + 16 * v)
-                        : _mm512_mask_i32gather_ps(_mm512_setzero_ps(), read, strided_lanes[v], source, 4);
-                    _mm512_mask_storeu_ps(target + 16 * v, places[p][v], values);
+                    values = stride == 1 ? _mm512_mask_loadu_ps(values, read, source + 16 * v)
+                        : _mm512_mask_i32gather_ps(values, read, strided_lanes[v], source, 4);
                 }
+                _mm512_store_ps(target + 16 * v, values);
             }
         }
         tap = (i + 1) * kernel_width;
@@ -201,14 +241,13 @@ static inline KERNEL_TARGET void multiply_block(long depth, const float *a, cons
 
 /// Copies the panel's results [rows][48] into the output, image by image, adding the bias.
 static KERNEL_TARGET void write_panel(const ldm_convolution_shape *s, const float *results, const float *bias,
-                                      const row_piece *pieces, int piece_count, float *output) {
+                                      const panel_plan *plan, float *output) {
     const long spatial = s->out_height * s->out_width;
-    for (int p = 0; p < piece_count;) {
+    for (int r = 0; r < plan->run_count;) {
         // Runs of the same image are contiguous in its output planes: one copy per image.
-        const long image = pieces[p].image, offset = pieces[p].offset;
-        const long position = pieces[p].out_row * s->out_width + pieces[p].out_column;
+        const long image = plan->runs[r].image, offset = plan->runs[r].offset, position = plan->runs[r].position;
         long length = 0;
-        for (; p < piece_count && pieces[p].image == image; p++) length += pieces[p].length;
+        for (; r < plan->run_count && plan->runs[r].image == image; r++) length += plan->runs[r].length;
         const uint64_t place = lanes(offset, offset + length);
         for (long row = 0; row < s->out_channels; row++) {
             const __m512 b = _mm512_set1_ps(bias ? bias[row] : 0);
@@ -227,22 +266,20 @@ KERNEL_TARGET void ldm_convolution_forward(ldm_convolution_shape shape_value, co
     const ldm_convolution_shape *shape = &shape_value;
     const long depth = depth_of(shape), row_blocks = row_blocks_of(shape);
     float *packed = aligned_alloc(64, sizeof(float) * DEPTH_BLOCK * PANEL_COLUMNS);
-    // The lanes past a short last panel are multiplied but never written out; zeros keep them finite.
-    memset(packed, 0, sizeof(float) * DEPTH_BLOCK * PANEL_COLUMNS);
     float *results = aligned_alloc(64, sizeof(float) * row_blocks * BLOCK_ROWS * PANEL_COLUMNS);
-    row_piece pieces[PANEL_COLUMNS];
+    panel_plan plan;
     for (long begin = column_begin; begin < column_end; begin += PANEL_COLUMNS) {
         const long width = column_end - begin < PANEL_COLUMNS ? column_end - begin : PANEL_COLUMNS;
-        const int piece_count = cut_into_rows(shape, begin, width, pieces);
+        plan_panel(shape, begin, width, &plan);
         for (long k = 0; k < depth; k += DEPTH_BLOCK) {
             const long block_depth = depth - k < DEPTH_BLOCK ? depth - k : DEPTH_BLOCK;
-            pack_columns(shape, input, pieces, piece_count, k, k + block_depth, packed);
+            pack_columns(shape, input, &plan, k, k + block_depth, packed);
             for (long block = 0; block < row_blocks; block++) {
                 multiply_block(block_depth, packed_weight + (block * depth + k) * BLOCK_ROWS, packed,
                                results + block * BLOCK_ROWS * PANEL_COLUMNS, k > 0);
             }
         }
-        write_panel(shape, results, bias, pieces, piece_count, output);
+        write_panel(shape, results, bias, &plan, output);
     }
     free(results);
     free(packed);

@@ -147,7 +147,7 @@ final class Conv2DTests: XCTestCase {
     /// (itself a convolution when the stride is 1), across what its panels and blocks meet: outputs
     /// narrower and wider than a 48-column panel, panels spanning rows and images, output channels
     /// that do not fill a block of 8, asymmetric and wide padding, a depth over one 128-deep block,
-    /// 1×1 kernels, strides 2 and 3.
+    /// 1×1 kernels, kernels of one row or column, strides 2 and 3.
     func testImplicitGEMMMatchesIm2colAndBLAS() throws {
         try XCTSkipUnless(ImplicitGEMM.isAvailable, "this CPU has no AVX-512")
         var rng = SeededGenerator(seed: 21)
@@ -161,6 +161,9 @@ final class Conv2DTests: XCTestCase {
             ([3, 300, 3, 3], [5, 300, 3, 3], 1, .uniform(1)),
             ([2, 4, 5, 5], [6, 4, 1, 1], 1, .zero),
             ([2, 3, 7, 7], [4, 3, 3, 3], 1, .zero),
+            // The width kept but not the height (runs span rows), and many small images per panel.
+            ([2, 3, 6, 7], [4, 3, 3, 1], 1, .zero),
+            ([9, 3, 2, 3], [4, 3, 3, 3], 1, .uniform(1)),
             // Strided (gathered columns): the autoencoder's downsampling, a PatchGAN layer, wide rows.
             ([2, 3, 9, 11], [5, 3, 3, 3], 2, Padding2D(top: 0, bottom: 1, left: 0, right: 1)),
             ([2, 4, 10, 10], [3, 4, 4, 4], 2, .uniform(1)),

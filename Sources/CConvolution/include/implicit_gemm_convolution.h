@@ -19,6 +19,9 @@ typedef struct {
 /// multiples of it split the work without partial panels.
 #define LDM_CONVOLUTION_PANEL_COLUMNS 48
 
+/// The largest kernel height and width the kernels take; callers use im2col and BLAS beyond it.
+#define LDM_CONVOLUTION_MAX_KERNEL 16
+
 /// Whether this CPU has the instructions of the kernels below (AVX-512F). When false, callers use
 /// im2col and BLAS instead.
 bool ldm_convolution_kernels_available(void);

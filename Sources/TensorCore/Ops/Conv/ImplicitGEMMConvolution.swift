@@ -16,12 +16,15 @@ public enum ImplicitGEMM {
     public nonisolated(unsafe) static var isEnabled = isAvailable
 }
 
-/// A convolution the implicit-GEMM kernel computes: one group, any kernel size, stride and padding.
+/// A convolution the implicit-GEMM kernel computes: one group, any stride and padding, kernels up to
+/// 16×16.
 struct ImplicitGEMMConvolution {
     let geometry: ConvGeometry
 
     init?(_ g: ConvGeometry) {
-        guard ImplicitGEMM.isEnabled, g.groups == 1 else { return nil }
+        let largestKernel = Int(LDM_CONVOLUTION_MAX_KERNEL)
+        guard ImplicitGEMM.isEnabled, g.groups == 1, g.kernelHeight <= largestKernel, g.kernelWidth <= largestKernel
+        else { return nil }
         geometry = g
     }
 
