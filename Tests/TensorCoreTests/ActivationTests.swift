@@ -15,6 +15,7 @@ final class ActivationTests: XCTestCase {
         try assertMatchesTorchCase("gelu", inputs: ["x"], in: f) { $0[0].gelu() }
         try assertMatchesTorchCase("gelu.tanh", inputs: ["x"], in: f) { $0[0].gelu(approximate: true) }
         try assertMatchesTorchCase("softplus", inputs: ["x"], in: f) { $0[0].softplus() }
+        try assertMatchesTorchCase("gatedGELU", inputs: ["x"], in: f) { $0[0].gatedGELU() }
     }
 
     func testSoftplusKeepsTinyValues() throws {
@@ -35,6 +36,18 @@ final class ActivationTests: XCTestCase {
             XCTAssertTrue(y.scalars.allSatisfy(\.isFinite), "\(name) value \(y)")
             let g = gradients(of: y.sum(), wrt: [x])[0]
             XCTAssertTrue(g.scalars.allSatisfy(\.isFinite), "\(name) gradient \(g)")
+        }
+    }
+
+    /// The fused gated GELU against its composite (value half times GELU of the gate half), and its
+    /// gradients by finite differences, on shapes of rank 1 to 3.
+    func testGatedGELUMatchesItsCompositeAndItsGradients() {
+        var rng = SeededGenerator(seed: 43)
+        for shape in [[6], [3, 8], [2, 3, 10]] {
+            let x = Tensor.randomNormal(shape, using: &rng) * 2
+            let halves = x.chunked(2, axis: -1)
+            assertClose(x.gatedGELU(), halves[0] * halves[1].gelu(), rtol: 1e-6, atol: 1e-6, "gatedGELU \(shape)")
+            checkGradients([x], "gatedGELU \(shape)") { $0[0].gatedGELU() }
         }
     }
 

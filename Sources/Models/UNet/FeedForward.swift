@@ -13,8 +13,7 @@ public final class GEGLU: Module {
     }
 
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        let halves = proj(x).chunked(2, axis: -1)
-        return halves[0] * halves[1].gelu()
+        proj(x).gatedGELU()
     }
 }
 
