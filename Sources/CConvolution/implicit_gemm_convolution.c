@@ -284,3 +284,179 @@ KERNEL_TARGET void ldm_convolution_forward(ldm_convolution_shape shape_value, co
     free(results);
     free(packed);
 }
+
+// The weight gradient dW [Cout, depth] = dY [Cout, columns] · colsᵀ, summed over the columns.
+//
+// The same packed panels of cols serve as the forward pass's: cols [k][48] per panel. The output
+// gradient is packed transposed, [column][block of output channels], and the kernel keeps a tile of
+// dWᵀ in registers while the columns stream past: per column it loads the block's channels of dY
+// (up to four vectors), broadcasts one packed value per depth row of the tile and does up to 24 fused
+// multiply-adds, the forward kernel's shape with the roles turned. Blocks of 64 channels take tiles of
+// 6 depth rows; other channel counts take blocks of 48 and 8 depth rows. dWᵀ is kept in scratch and
+// turned into dW once at the end, so every output value is a sum over the columns in order.
+
+enum {
+    /// Panels of columns packed and multiplied together: 96 columns of dY for 64 channels (24 KB) and
+    /// a tile's packed rows stay in L1 while the tiles pass over them.
+    GRADIENT_PANELS = 2,
+    GRADIENT_MAX_VECTORS = 4,
+    GRADIENT_MAX_TILE_DEPTH = 8,
+};
+
+/// tile [depth_rows][vectors·16] (rows `tile_stride` apart) += Σ over `panels` panels of 48 columns
+/// a [column][block] · b [k][48]ᵀ, where b's panels lie `panel_stride` floats apart.
+static inline __attribute__((always_inline)) KERNEL_TARGET void
+gradient_tile(int vectors, int depth_rows, long block, int panels, const float *a, const float *b, long panel_stride,
+              float *tile, long tile_stride) {
+    __m512 c[GRADIENT_MAX_TILE_DEPTH][GRADIENT_MAX_VECTORS];
+#pragma clang loop unroll(full)
+    for (int q = 0; q < GRADIENT_MAX_TILE_DEPTH; q++)
+#pragma clang loop unroll(full)
+        for (int v = 0; v < GRADIENT_MAX_VECTORS; v++)
+            if (q < depth_rows && v < vectors) c[q][v] = _mm512_loadu_ps(tile + q * tile_stride + 16 * v);
+    for (int panel = 0; panel < panels; panel++) {
+        const float *columns = a + panel * PANEL_COLUMNS * block;
+        const float *rows = b + panel * panel_stride;
+        for (int p = 0; p < PANEL_COLUMNS; p++) {
+            __m512 channels[GRADIENT_MAX_VECTORS];
+#pragma clang loop unroll(full)
+            for (int v = 0; v < GRADIENT_MAX_VECTORS; v++)
+                if (v < vectors) channels[v] = _mm512_load_ps(columns + p * block + 16 * v);
+#pragma clang loop unroll(full)
+            for (int q = 0; q < GRADIENT_MAX_TILE_DEPTH; q++) {
+                if (q >= depth_rows) continue;
+                const __m512 value = _mm512_set1_ps(rows[q * PANEL_COLUMNS + p]);
+#pragma clang loop unroll(full)
+                for (int v = 0; v < GRADIENT_MAX_VECTORS; v++)
+                    if (v < vectors) c[q][v] = _mm512_fmadd_ps(channels[v], value, c[q][v]);
+            }
+        }
+    }
+#pragma clang loop unroll(full)
+    for (int q = 0; q < GRADIENT_MAX_TILE_DEPTH; q++)
+#pragma clang loop unroll(full)
+        for (int v = 0; v < GRADIENT_MAX_VECTORS; v++)
+            if (q < depth_rows && v < vectors) _mm512_storeu_ps(tile + q * tile_stride + 16 * v, c[q][v]);
+}
+
+/// Packs dY's channels first..<first+block for the panels' columns, [column][block]: zeros for
+/// channels past the last and for columns past the panels' ends.
+static void pack_output_gradient(const ldm_convolution_shape *s, const float *output_gradient, const panel_plan *plans,
+                                 int panels, long first, long block, float *packed) {
+    const long spatial = s->out_height * s->out_width;
+    const long channels = s->out_channels - first < block ? s->out_channels - first : block;
+    memset(packed, 0, sizeof(float) * panels * PANEL_COLUMNS * block);
+    for (int panel = 0; panel < panels; panel++) {
+        for (int r = 0; r < plans[panel].run_count; r++) {
+            const column_run run = plans[panel].runs[r];
+            float *target = packed + (panel * PANEL_COLUMNS + run.offset) * block;
+            for (long channel = 0; channel < channels; channel++) {
+                const float *source = output_gradient + (run.image * s->out_channels + first + channel) * spatial
+                    + run.position;
+                for (long t = 0; t < run.length; t++) target[t * block + channel] = source[t];
+            }
+        }
+    }
+}
+
+/// target [16][target_stride] = source [16][source_stride]ᵀ for a 16×16 block, in registers: pairs of
+/// rows interleaved by 1, 2, 4 and 8 values.
+static KERNEL_TARGET void transpose_block(const float *source, long source_stride, float *target, long target_stride) {
+    __m512 r[16], t[16];
+    for (int i = 0; i < 16; i++) r[i] = _mm512_loadu_ps(source + i * source_stride);
+    for (int i = 0; i < 8; i++) {
+        t[2 * i] = _mm512_unpacklo_ps(r[2 * i], r[2 * i + 1]);
+        t[2 * i + 1] = _mm512_unpackhi_ps(r[2 * i], r[2 * i + 1]);
+    }
+    for (int i = 0; i < 4; i++) {
+        const __m512d a = _mm512_castps_pd(t[4 * i]), b = _mm512_castps_pd(t[4 * i + 1]);
+        const __m512d c = _mm512_castps_pd(t[4 * i + 2]), d = _mm512_castps_pd(t[4 * i + 3]);
+        r[4 * i] = _mm512_castpd_ps(_mm512_unpacklo_pd(a, c));
+        r[4 * i + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(a, c));
+        r[4 * i + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(b, d));
+        r[4 * i + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(b, d));
+    }
+    for (int i = 0; i < 4; i++) {
+        t[i] = _mm512_shuffle_f32x4(r[i], r[i + 4], 0x88);
+        t[i + 4] = _mm512_shuffle_f32x4(r[i], r[i + 4], 0xdd);
+        t[i + 8] = _mm512_shuffle_f32x4(r[i + 8], r[i + 12], 0x88);
+        t[i + 12] = _mm512_shuffle_f32x4(r[i + 8], r[i + 12], 0xdd);
+    }
+    for (int i = 0; i < 8; i++) {
+        r[i] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0x88);
+        r[i + 8] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0xdd);
+    }
+    for (int i = 0; i < 16; i++) _mm512_storeu_ps(target + i * target_stride, r[i]);
+}
+
+/// target [columns][rows] = source [rows][columns] (rows `source_stride` apart): whole 16×16 blocks
+/// in registers, the edges value by value.
+static KERNEL_TARGET void transpose_into(const float *source, long source_stride, long rows, long columns,
+                                         float *target) {
+    const long whole_rows = rows / 16 * 16, whole_columns = columns / 16 * 16;
+    for (long row = 0; row < whole_rows; row += 16)
+        for (long column = 0; column < whole_columns; column += 16)
+            transpose_block(source + row * source_stride + column, source_stride, target + column * rows + row, rows);
+    for (long column = 0; column < columns; column++) {
+        const long first_row = column < whole_columns ? whole_rows : 0;
+        for (long row = first_row; row < rows; row++) target[column * rows + row] = source[row * source_stride + column];
+    }
+}
+
+KERNEL_TARGET void ldm_convolution_weight_gradient(ldm_convolution_shape shape_value, const float *input,
+                                                   const float *output_gradient, float *weight_gradient,
+                                                   long column_begin, long column_end) {
+    const ldm_convolution_shape *shape = &shape_value;
+    const long depth = depth_of(shape), channels = shape->out_channels;
+    // Blocks of 64 channels (4 vectors × 6 depth rows) where they divide the channels evenly, else 48
+    // (3 vectors × 8 rows, the last block narrower).
+    const bool sixty_four = channels % 64 == 0;
+    const long block = sixty_four ? 64 : 48, tile_depth = sixty_four ? 6 : 8;
+    const long depth_block = DEPTH_BLOCK / tile_depth * tile_depth;
+    const long channel_blocks = (channels + block - 1) / block, tile_stride = channel_blocks * block;
+    const long tile_rows = (depth + tile_depth - 1) / tile_depth * tile_depth;
+    // dWᵀ [depth rounded up to whole tiles][channels rounded up to whole blocks].
+    float *transposed = aligned_alloc(64, sizeof(float) * tile_rows * tile_stride);
+    memset(transposed, 0, sizeof(float) * tile_rows * tile_stride);
+    // Packed rows past the depth feed only dWᵀ rows past it, which are dropped; zeros keep them finite.
+    const long panel_stride = DEPTH_BLOCK * PANEL_COLUMNS;
+    float *packed = aligned_alloc(64, sizeof(float) * GRADIENT_PANELS * panel_stride);
+    memset(packed, 0, sizeof(float) * GRADIENT_PANELS * panel_stride);
+    const long block_floats = GRADIENT_PANELS * PANEL_COLUMNS * block;
+    float *gradient = aligned_alloc(64, sizeof(float) * channel_blocks * block_floats);
+    panel_plan *plans = malloc(sizeof(panel_plan) * GRADIENT_PANELS);
+    const long group_columns = GRADIENT_PANELS * PANEL_COLUMNS;
+    for (long begin = column_begin; begin < column_end; begin += group_columns) {
+        int panels = 0;
+        for (long panel_begin = begin; panel_begin < column_end && panels < GRADIENT_PANELS;
+             panel_begin += PANEL_COLUMNS, panels++) {
+            const long width = column_end - panel_begin < PANEL_COLUMNS ? column_end - panel_begin : PANEL_COLUMNS;
+            plan_panel(shape, panel_begin, width, &plans[panels]);
+        }
+        for (long b = 0; b < channel_blocks; b++)
+            pack_output_gradient(shape, output_gradient, plans, panels, b * block, block, gradient + b * block_floats);
+        for (long k = 0; k < depth; k += depth_block) {
+            const long block_depth = depth - k < depth_block ? depth - k : depth_block;
+            for (int panel = 0; panel < panels; panel++)
+                pack_columns(shape, input, &plans[panel], k, k + block_depth, packed + panel * panel_stride);
+            for (long b = 0; b < channel_blocks; b++) {
+                const long remaining = channels - b * block;
+                const int vectors = remaining >= block ? (int)(block / 16) : (int)((remaining + 15) / 16);
+                const float *a = gradient + b * block_floats;
+                for (long q = 0; q < block_depth; q += tile_depth) {
+                    float *tile = transposed + (k + q) * tile_stride + b * block;
+                    const float *rows = packed + q * PANEL_COLUMNS;
+                    if (sixty_four) gradient_tile(4, 6, 64, panels, a, rows, panel_stride, tile, tile_stride);
+                    else if (vectors == 3) gradient_tile(3, 8, 48, panels, a, rows, panel_stride, tile, tile_stride);
+                    else if (vectors == 2) gradient_tile(2, 8, 48, panels, a, rows, panel_stride, tile, tile_stride);
+                    else gradient_tile(1, 8, 48, panels, a, rows, panel_stride, tile, tile_stride);
+                }
+            }
+        }
+    }
+    transpose_into(transposed, tile_stride, depth, channels, weight_gradient);
+    free(plans);
+    free(gradient);
+    free(packed);
+    free(transposed);
+}

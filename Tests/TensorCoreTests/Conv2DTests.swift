@@ -143,8 +143,9 @@ final class Conv2DTests: XCTestCase {
         }
     }
 
-    /// The implicit-GEMM kernel gives what im2col and BLAS give, forward and for the input gradient
-    /// (itself a convolution when the stride is 1), across what its panels and blocks meet: outputs
+    /// The implicit-GEMM kernels give what im2col and BLAS give, forward, for the input gradient
+    /// (itself a convolution when the stride is 1) and for the weight gradient (with no forward columns
+    /// kept, so strided convolutions take the kernel too), across what panels and blocks meet: outputs
     /// narrower and wider than a 48-column panel, panels spanning rows and images, output channels
     /// that do not fill a block of 8, asymmetric and wide padding, a depth over one 128-deep block,
     /// 1×1 kernels, kernels of one row or column, strides 2 and 3.
@@ -164,28 +165,33 @@ final class Conv2DTests: XCTestCase {
             // The width kept but not the height (runs span rows), and many small images per panel.
             ([2, 3, 6, 7], [4, 3, 3, 1], 1, .zero),
             ([9, 3, 2, 3], [4, 3, 3, 3], 1, .uniform(1)),
+            // Output channels in whole blocks of 64, and in blocks of 48 with a last one of 34.
+            ([2, 5, 6, 6], [128, 5, 3, 3], 1, .uniform(1)),
+            ([3, 2, 7, 5], [130, 2, 3, 3], 1, .uniform(1)),
             // Strided (gathered columns): the autoencoder's downsampling, a PatchGAN layer, wide rows.
             ([2, 3, 9, 11], [5, 3, 3, 3], 2, Padding2D(top: 0, bottom: 1, left: 0, right: 1)),
             ([2, 4, 10, 10], [3, 4, 4, 4], 2, .uniform(1)),
             ([1, 2, 8, 130], [9, 2, 3, 3], 2, .uniform(1)),
             ([2, 2, 9, 9], [3, 2, 3, 3], 3, .zero),
         ]
-        let enabled = ImplicitGEMM.isEnabled
-        defer { ImplicitGEMM.isEnabled = enabled }
+        let enabled = ImplicitGEMM.isEnabled, keptLimit = ConvolutionMemory.keptColumnsLimit
+        defer { ImplicitGEMM.isEnabled = enabled; ConvolutionMemory.keptColumnsLimit = keptLimit }
+        ConvolutionMemory.keptColumnsLimit = 0
         for (xShape, wShape, stride, padding) in cases {
             let x = Tensor.randomNormal(xShape, using: &rng).asLeaf()
-            let weight = Tensor.randomNormal(wShape, using: &rng)
+            let weight = Tensor.randomNormal(wShape, using: &rng).asLeaf()
             let bias = Tensor.randomNormal([wShape[0]], using: &rng)
-            func run(implicit: Bool) -> (Tensor, Tensor) {
+            func run(implicit: Bool) -> (y: Tensor, dx: Tensor, dw: Tensor) {
                 ImplicitGEMM.isEnabled = implicit
                 let y = conv2d(x, weight: weight, bias: bias, stride: stride, padding: padding)
-                return (y, gradients(of: (y * y).sum(), wrt: [x])[0])
+                let d = gradients(of: (y * y).sum(), wrt: [x, weight])
+                return (y, d[0], d[1])
             }
-            let (y, dx) = run(implicit: true)
-            let (expectedY, expectedDx) = run(implicit: false)
+            let implicit = run(implicit: true), expected = run(implicit: false)
             let label = "x \(xShape), weight \(wShape), stride \(stride), \(padding)"
-            assertClose(y, expectedY, rtol: 1e-5, atol: 1e-4, label)
-            assertClose(dx, expectedDx, rtol: 1e-5, atol: 1e-3, label + " dx")
+            assertClose(implicit.y, expected.y, rtol: 1e-5, atol: 1e-4, label)
+            assertClose(implicit.dx, expected.dx, rtol: 1e-5, atol: 1e-3, label + " dx")
+            assertClose(implicit.dw, expected.dw, rtol: 1e-5, atol: 2e-3, label + " dw")
         }
     }
 

@@ -68,14 +68,16 @@ private func multiplyTransposedWeight(_ w: UnsafePointer<Float>, _ dy: UnsafePoi
 /// At most this many partial sums of the weight gradient are accumulated in parallel.
 private let maxWeightGradientParts = 8
 
-/// dW [Cout, Cin/groups, kh, kw] = Σ_chunks dY_g·cols_gᵀ for each group g, with each chunk's columns
-/// taken from `columns` (the forward pass's, when it kept them) or recomputed by im2col (a lone image
-/// of a pointwise conv uses the image itself).
+/// dW [Cout, Cin/groups, kh, kw] = Σ_chunks dY_g·cols_gᵀ for each group g. Without kept columns, a
+/// convolution of one group runs on the implicit-GEMM kernel (`ImplicitGEMMConvolution.weightGradient`);
+/// otherwise each chunk's columns are taken from `columns` (the forward pass's, when it kept them) or
+/// recomputed by im2col (a lone image of a pointwise conv uses the image itself).
 ///
 /// The chunks are split into fixed ranges, one partial sum each (GEMMs with beta 1), and the partials
 /// are added in range order, so the result does not depend on the thread count.
 func conv2dWeightGradient(_ dy: Tensor, input x: Tensor, columns kept: [TensorStorage?],
                           _ g: ConvGeometry) -> Tensor {
+    if kept.isEmpty, let implicit = ImplicitGEMMConvolution(g) { return implicit.weightGradient(dy, input: x) }
     let chunks = ConvChunks(g)
     let parts = min(chunks.count, maxWeightGradientParts)
     return Tensor(shape: [g.outChannels, g.inChannelsPerGroup, g.kernelHeight, g.kernelWidth]) { dw in

@@ -53,6 +53,39 @@ struct ImplicitGEMMConvolution {
         run(x, packedWeight: packed(weight, turned: true), bias: nil)
     }
 
+    /// dW [Cout, Cin, kh, kw] = Σ over the output columns of dY times each column's receptive field in
+    /// x, the columns cut into fixed ranges (one partial sum each, added in order, so the result does
+    /// not depend on the thread count).
+    func weightGradient(_ dy: Tensor, input x: Tensor) -> Tensor {
+        let shape = shape, g = geometry
+        let columns = g.batch * g.outSpatial
+        let panels = (columns + Self.panelColumns - 1) / Self.panelColumns
+        let parts = max(1, min(Self.maxWeightGradientParts, panels / Self.panelsPerWeightGradientPart))
+        return Tensor(shape: [g.outChannels, g.inChannels, g.kernelHeight, g.kernelWidth]) { dw in
+            let partials = TensorStorage(uninitializedCount: (parts - 1) * g.weightCount)
+            withExtendedLifetime(partials) {
+                dy.withUnsafeScalars { dys in
+                    x.withUnsafeScalars { xs in
+                        parallelFor(parts) { part in
+                            let sum = part == 0 ? dw.baseAddress! : partials.pointer + (part - 1) * g.weightCount
+                            let begin = part * panels / parts * Self.panelColumns
+                            let end = min(columns, (part + 1) * panels / parts * Self.panelColumns)
+                            ldm_convolution_weight_gradient(shape, xs.baseAddress!, dys.baseAddress!, sum, begin, end)
+                        }
+                    }
+                }
+                for part in 1..<parts {
+                    let partial = partials.pointer + (part - 1) * g.weightCount
+                    for i in 0..<g.weightCount { dw[i] += partial[i] }
+                }
+            }
+        }
+    }
+
+    /// At most this many partial weight gradients, each over at least this many panels of columns.
+    private static let maxWeightGradientParts = 8
+    private static let panelsPerWeightGradientPart = 16
+
     /// The weight in the kernel's layout, from the cache while the weight is unchanged.
     private func packed(_ weight: Tensor, turned: Bool) -> TensorStorage {
         let shape = shape
