@@ -10,9 +10,12 @@
 // The kernel keeps an 8×48 block of Y in 24 AVX-512 registers: per depth step it loads 48 column
 // values (three vectors), broadcasts 8 weights and does 24 fused multiply-adds. (On this project's
 // layer shapes, 8×32 in 16 registers measured 10–15 % slower; 12×32 and 6×64 were no faster.) The
-// packing reads one image row segment per (piece, kernel tap) with masked loads (gathers when
-// strided), so padding costs no branches per value. Every output value is a sum over the depth in the
-// same order, whatever the column ranges.
+// packing reads one run of columns per kernel tap with a masked load (a gather when strided), so
+// padding costs no branches per value; a stride-1 convolution that keeps the width reads a whole
+// image's columns in one run, across rows, which is what makes 4×4 and 8×8 maps cheap to pack. Every
+// output value is a sum over the depth in the same order, whatever the column ranges.
+//
+// The weight gradient (at the end of this file) reuses the same packed panels.
 
 #include "implicit_gemm_convolution.h"
 

@@ -6,8 +6,9 @@ import Foundation
 /// Ho = (H + top + bottom − kh) / stride + 1 (likewise Wo). Padding may be asymmetric (the
 /// autoencoder's Downsample pads (0, 1, 0, 1)); groups == Cin is a depthwise convolution.
 ///
-/// A convolution of one group runs on the implicit-GEMM kernel (`ImplicitGEMMConvolution`) where the
-/// CPU has it. Otherwise images are cut into chunks whose columns sit side by side (`ConvChunks`):
+/// A convolution of one group runs on the implicit-GEMM kernels (`ImplicitGEMMConvolution`: forward,
+/// stride-1 input gradient and weight gradient) where the CPU has them. Otherwise images are cut into
+/// chunks whose columns sit side by side (`ConvChunks`):
 /// per chunk, im2col + one GEMM per group (a lone image of a 1×1, stride-1, unpadded kernel is a GEMM
 /// on the image itself), with chunks spread over threads. The pullback computes dx = col2im(Wᵀ·dY),
 /// dW = Σₙ dYₙ·colsₙᵀ and db = Σ dY, each only when wanted. The weight gradient reuses the forward
