@@ -50,30 +50,83 @@ size_t ldm_convolution_packed_weight_count(ldm_convolution_shape shape) {
     return (size_t)(row_blocks_of(&shape) * BLOCK_ROWS * depth_of(&shape));
 }
 
-void ldm_convolution_pack_weight(ldm_convolution_shape shape, const float *weight, float *packed) {
+/// Transposes the 16×16 matrix held in r[0..16] (row i in r[i]) in place: pairs of rows interleaved
+/// by 1, 2, 4 and 8 values.
+static inline __attribute__((always_inline)) KERNEL_TARGET void transpose_registers(__m512 r[16]) {
+    __m512 t[16];
+    for (int i = 0; i < 8; i++) {
+        t[2 * i] = _mm512_unpacklo_ps(r[2 * i], r[2 * i + 1]);
+        t[2 * i + 1] = _mm512_unpackhi_ps(r[2 * i], r[2 * i + 1]);
+    }
+    for (int i = 0; i < 4; i++) {
+        const __m512d a = _mm512_castps_pd(t[4 * i]), b = _mm512_castps_pd(t[4 * i + 1]);
+        const __m512d c = _mm512_castps_pd(t[4 * i + 2]), d = _mm512_castps_pd(t[4 * i + 3]);
+        r[4 * i] = _mm512_castpd_ps(_mm512_unpacklo_pd(a, c));
+        r[4 * i + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(a, c));
+        r[4 * i + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(b, d));
+        r[4 * i + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(b, d));
+    }
+    for (int i = 0; i < 4; i++) {
+        t[i] = _mm512_shuffle_f32x4(r[i], r[i + 4], 0x88);
+        t[i + 4] = _mm512_shuffle_f32x4(r[i], r[i + 4], 0xdd);
+        t[i + 8] = _mm512_shuffle_f32x4(r[i + 8], r[i + 12], 0x88);
+        t[i + 12] = _mm512_shuffle_f32x4(r[i + 8], r[i + 12], 0xdd);
+    }
+    for (int i = 0; i < 8; i++) {
+        r[i] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0x88);
+        r[i + 8] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0xdd);
+    }
+}
+
+/// Writes `count` (≤ 16) consecutive groups of 8 to `packed`, group j holding lane j of the 8 vectors
+/// rows[0..8]: a block of 8 rows turned into the kernel's [k][8] layout.
+static inline __attribute__((always_inline)) KERNEL_TARGET void store_columns_of_eight(__m512 rows[16], long count,
+                                                                                      float *packed) {
+    for (int i = 8; i < 16; i++) rows[i] = _mm512_setzero_ps();
+    transpose_registers(rows);
+    for (long j = 0; j < count; j++) _mm256_storeu_ps(packed + 8 * j, _mm512_castps512_ps256(rows[j]));
+}
+
+KERNEL_TARGET void ldm_convolution_pack_weight(ldm_convolution_shape shape, const float *weight, float *packed) {
     const long depth = depth_of(&shape), rows = shape.out_channels;
     for (long block = 0; block < row_blocks_of(&shape); block++) {
-        // The 8 rows read side by side and the block written in order (measured faster than reading
-        // row by row and writing 8 apart).
-        for (long k = 0; k < depth; k++) {
-            for (long r = 0; r < BLOCK_ROWS; r++) {
-                const long row = block * BLOCK_ROWS + r;
-                *packed++ = row < rows ? weight[row * depth + k] : 0;
-            }
+        // 16 depth values of each of the block's 8 rows, turned into 16 groups of 8 in registers.
+        const long block_rows = rows - block * BLOCK_ROWS < BLOCK_ROWS ? rows - block * BLOCK_ROWS : BLOCK_ROWS;
+        for (long k = 0; k < depth; k += 16) {
+            const long count = depth - k < 16 ? depth - k : 16;
+            const __mmask16 valid = (__mmask16)((1u << count) - 1);
+            __m512 values[16];
+            for (int r = 0; r < BLOCK_ROWS; r++)
+                values[r] = r < block_rows ? _mm512_maskz_loadu_ps(valid, weight + (block * BLOCK_ROWS + r) * depth + k)
+                                           : _mm512_setzero_ps();
+            store_columns_of_eight(values, count, packed + (block * depth + k) * BLOCK_ROWS);
         }
     }
 }
 
-void ldm_convolution_pack_turned_weight(ldm_convolution_shape shape, const float *weight, float *packed) {
+KERNEL_TARGET void ldm_convolution_pack_turned_weight(ldm_convolution_shape shape, const float *weight, float *packed) {
     const long taps = shape.kernel_height * shape.kernel_width, rows = shape.out_channels;
     for (long block = 0; block < row_blocks_of(&shape); block++) {
+        const long block_rows = rows - block * BLOCK_ROWS < BLOCK_ROWS ? rows - block * BLOCK_ROWS : BLOCK_ROWS;
         for (long channel = 0; channel < shape.in_channels; channel++) {
-            for (long tap = 0; tap < taps; tap++) {
-                for (long r = 0; r < BLOCK_ROWS; r++) {
-                    const long row = block * BLOCK_ROWS + r;
-                    *packed++ = row < rows ? weight[(channel * rows + row) * taps + taps - 1 - tap] : 0;
-                }
+            float *target = packed + (block * shape.in_channels + channel) * taps * BLOCK_ROWS;
+            const float *source = weight + (channel * rows + block * BLOCK_ROWS) * taps;
+            if (taps > 16) {
+                for (long tap = 0; tap < taps; tap++)
+                    for (long r = 0; r < BLOCK_ROWS; r++)
+                        *target++ = r < block_rows ? source[r * taps + taps - 1 - tap] : 0;
+                continue;
             }
+            // Each row's taps in reverse (the 180° turn), then 8 rows turned into groups of 8.
+            const __mmask16 valid = (__mmask16)((1u << taps) - 1);
+            const __m512i reversed = _mm512_sub_epi32(_mm512_set1_epi32((int)taps - 1),
+                _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0));
+            __m512 values[16];
+            for (int r = 0; r < BLOCK_ROWS; r++)
+                values[r] = r < block_rows
+                    ? _mm512_maskz_permutexvar_ps(valid, reversed, _mm512_maskz_loadu_ps(valid, source + r * taps))
+                    : _mm512_setzero_ps();
+            store_columns_of_eight(values, taps, target);
         }
     }
 }
@@ -362,33 +415,11 @@ static void pack_output_gradient(const ldm_convolution_shape *s, const float *ou
     }
 }
 
-/// target [16][target_stride] = source [16][source_stride]ᵀ for a 16×16 block, in registers: pairs of
-/// rows interleaved by 1, 2, 4 and 8 values.
+/// target [16][target_stride] = source [16][source_stride]ᵀ for a 16×16 block.
 static KERNEL_TARGET void transpose_block(const float *source, long source_stride, float *target, long target_stride) {
-    __m512 r[16], t[16];
+    __m512 r[16];
     for (int i = 0; i < 16; i++) r[i] = _mm512_loadu_ps(source + i * source_stride);
-    for (int i = 0; i < 8; i++) {
-        t[2 * i] = _mm512_unpacklo_ps(r[2 * i], r[2 * i + 1]);
-        t[2 * i + 1] = _mm512_unpackhi_ps(r[2 * i], r[2 * i + 1]);
-    }
-    for (int i = 0; i < 4; i++) {
-        const __m512d a = _mm512_castps_pd(t[4 * i]), b = _mm512_castps_pd(t[4 * i + 1]);
-        const __m512d c = _mm512_castps_pd(t[4 * i + 2]), d = _mm512_castps_pd(t[4 * i + 3]);
-        r[4 * i] = _mm512_castpd_ps(_mm512_unpacklo_pd(a, c));
-        r[4 * i + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(a, c));
-        r[4 * i + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(b, d));
-        r[4 * i + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(b, d));
-    }
-    for (int i = 0; i < 4; i++) {
-        t[i] = _mm512_shuffle_f32x4(r[i], r[i + 4], 0x88);
-        t[i + 4] = _mm512_shuffle_f32x4(r[i], r[i + 4], 0xdd);
-        t[i + 8] = _mm512_shuffle_f32x4(r[i + 8], r[i + 12], 0x88);
-        t[i + 12] = _mm512_shuffle_f32x4(r[i + 8], r[i + 12], 0xdd);
-    }
-    for (int i = 0; i < 8; i++) {
-        r[i] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0x88);
-        r[i + 8] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0xdd);
-    }
+    transpose_registers(r);
     for (int i = 0; i < 16; i++) _mm512_storeu_ps(target + i * target_stride, r[i]);
 }
 

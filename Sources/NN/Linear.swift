@@ -3,8 +3,8 @@ import TensorCore
 /// A fully connected layer, y = x·Wᵀ + b, over the last axis: […, inFeatures] → […, outFeatures].
 ///
 /// The weight is [outFeatures, inFeatures] as in PyTorch's `nn.Linear`, so state dicts load as
-/// they are; the product uses gemm's transpose flag instead of a transposed copy, and all leading
-/// axes together form the rows of a single gemm.
+/// they are; the product (`linear`) uses gemm's transpose flag instead of a transposed copy, all
+/// leading axes together form the rows of a single gemm, and the bias is the gemm's starting value.
 public final class Linear: Module {
     public let inFeatures: Int
     public let outFeatures: Int
@@ -29,9 +29,6 @@ public final class Linear: Module {
     public func callAsFunction(_ x: Tensor) -> Tensor {
         precondition(x.rank >= 1 && x.shape.last == inFeatures,
                      "Linear(\(inFeatures) → \(outFeatures)): input of shape \(x.shape) does not end in \(inFeatures)")
-        let rows = x.rank == 1 ? x.unsqueezed(axis: 0) : x
-        var y = rows.matmul(weight, transposingB: true)
-        if let bias { y = y + bias.wrappedValue }
-        return x.rank == 1 ? y.squeezed(axis: 0) : y
+        return TensorCore.linear(x, weight: weight, bias: bias?.wrappedValue)
     }
 }

@@ -21,6 +21,24 @@ final class MatMulTests: XCTestCase {
                                   transposingA: true), try fixture.tensor("matmul.bcastA.TN"))
     }
 
+    func testLinearMatchesPyTorch() throws {
+        let fixture = try Fixtures.load("movement")
+        let x = try fixture.tensor("linear.x"), weight = try fixture.tensor("linear.weight")
+        assertClose(linear(x, weight: weight, bias: try fixture.tensor("linear.bias")), try fixture.tensor("linear.biased"))
+        assertClose(linear(x, weight: weight), try fixture.tensor("linear.unbiased"))
+    }
+
+    /// The fused bias and product by finite differences, over one and two leading axes and a lone row.
+    func testLinearGradients() {
+        var rng = SeededGenerator(seed: 9)
+        for shape in [[3, 5], [2, 3, 5], [5]] {
+            let x = Tensor.randomNormal(shape, using: &rng), weight = Tensor.randomNormal([4, 5], using: &rng)
+            let bias = Tensor.randomNormal([4], using: &rng)
+            checkGradients([x, weight, bias], "linear \(shape)") { linear($0[0], weight: $0[1], bias: $0[2]) }
+            checkGradients([x, weight], "linear \(shape) without bias") { linear($0[0], weight: $0[1]) }
+        }
+    }
+
     func testMatmulGradients2D() {
         var rng = SeededGenerator(seed: 1)
         for (ta, tb) in [(false, false), (false, true), (true, false), (true, true)] {
