@@ -46,6 +46,8 @@ static long depth_of(const ldm_convolution_shape *s) { return s->in_channels * s
 
 static long row_blocks_of(const ldm_convolution_shape *s) { return (s->out_channels + BLOCK_ROWS - 1) / BLOCK_ROWS; }
 
+static inline long smaller(long a, long b) { return a < b ? a : b; }
+
 size_t ldm_convolution_packed_weight_count(ldm_convolution_shape shape) {
     return (size_t)(row_blocks_of(&shape) * BLOCK_ROWS * depth_of(&shape));
 }
@@ -91,9 +93,9 @@ KERNEL_TARGET void ldm_convolution_pack_weight(ldm_convolution_shape shape, cons
     const long depth = depth_of(&shape), rows = shape.out_channels;
     for (long block = 0; block < row_blocks_of(&shape); block++) {
         // 16 depth values of each of the block's 8 rows, turned into 16 groups of 8 in registers.
-        const long block_rows = rows - block * BLOCK_ROWS < BLOCK_ROWS ? rows - block * BLOCK_ROWS : BLOCK_ROWS;
+        const long block_rows = smaller(rows - block * BLOCK_ROWS, BLOCK_ROWS);
         for (long k = 0; k < depth; k += 16) {
-            const long count = depth - k < 16 ? depth - k : 16;
+            const long count = smaller(depth - k, 16);
             const __mmask16 valid = (__mmask16)((1u << count) - 1);
             __m512 values[16];
             for (int r = 0; r < BLOCK_ROWS; r++)
@@ -107,7 +109,7 @@ KERNEL_TARGET void ldm_convolution_pack_weight(ldm_convolution_shape shape, cons
 KERNEL_TARGET void ldm_convolution_pack_turned_weight(ldm_convolution_shape shape, const float *weight, float *packed) {
     const long taps = shape.kernel_height * shape.kernel_width, rows = shape.out_channels;
     for (long block = 0; block < row_blocks_of(&shape); block++) {
-        const long block_rows = rows - block * BLOCK_ROWS < BLOCK_ROWS ? rows - block * BLOCK_ROWS : BLOCK_ROWS;
+        const long block_rows = smaller(rows - block * BLOCK_ROWS, BLOCK_ROWS);
         for (long channel = 0; channel < shape.in_channels; channel++) {
             float *target = packed + (block * shape.in_channels + channel) * taps * BLOCK_ROWS;
             const float *source = weight + (channel * rows + block * BLOCK_ROWS) * taps;
@@ -165,30 +167,26 @@ typedef struct {
 /// width kept, so runs may span output rows.
 static bool runs_span_rows(const ldm_convolution_shape *s) { return s->stride == 1 && s->out_width == s->width; }
 
-/// Cuts the columns begin..<begin+width into runs and works out each tap's lanes.
+/// Cuts the columns begin..<begin+width into runs and works out each tap's lanes, output row by output
+/// row (a run that spans rows grows by one row's segment at a time).
 static void plan_panel(const ldm_convolution_shape *s, long begin, long width, panel_plan *plan) {
     const long spatial = s->out_height * s->out_width, stride = s->stride;
     const bool whole_images = runs_span_rows(s);
     plan->run_count = 0;
+    for (long i = 0; i < s->kernel_height; i++) plan->row_inside[i] = 0;
+    for (long j = 0; j < s->kernel_width; j++) plan->column_inside[j] = 0;
     for (long column = begin; column < begin + width;) {
         const long image = column / spatial, position = column % spatial;
         const long out_row = position / s->out_width, out_column = position % s->out_width;
-        long length = whole_images ? spatial - position : s->out_width - out_column;
-        if (length > begin + width - column) length = begin + width - column;
-        const long offset = column - begin;
-        const long base = (out_row * stride - s->pad_top) * s->width + out_column * stride - s->pad_left
-            - stride * offset;
-        plan->runs[plan->run_count++] = (column_run){image, offset, length, position, base};
-        column += length;
-    }
-    for (long i = 0; i < s->kernel_height; i++) plan->row_inside[i] = 0;
-    for (long j = 0; j < s->kernel_width; j++) plan->column_inside[j] = 0;
-    // Output row by output row (a run may span several), the lanes whose tap is inside the image.
-    for (long column = begin; column < begin + width;) {
-        const long position = column % spatial, out_row = position / s->out_width, out_column = position % s->out_width;
-        long length = s->out_width - out_column;
-        if (length > begin + width - column) length = begin + width - column;
-        const long offset = column - begin;
+        const long length = smaller(s->out_width - out_column, begin + width - column), offset = column - begin;
+        column_run *last = plan->run_count > 0 ? &plan->runs[plan->run_count - 1] : NULL;
+        if (whole_images && last && last->image == image) {
+            last->length += length;
+        } else {
+            const long base = (out_row * stride - s->pad_top) * s->width + out_column * stride - s->pad_left
+                - stride * offset;
+            plan->runs[plan->run_count++] = (column_run){image, offset, length, position, base};
+        }
         const uint64_t segment = lanes(offset, offset + length);
         for (long i = 0; i < s->kernel_height; i++) {
             const long in_row = out_row * stride - s->pad_top + i;
@@ -198,8 +196,7 @@ static void plan_panel(const ldm_convolution_shape *s, long begin, long width, p
             // Column out_column + t reads input column first_column + stride·t.
             const long first_column = out_column * stride + j - s->pad_left;
             const long first = first_column >= 0 ? 0 : (-first_column + stride - 1) / stride;
-            long end = first_column >= s->width ? 0 : (s->width - 1 - first_column) / stride + 1;
-            if (end > length) end = length;
+            const long end = first_column >= s->width ? 0 : smaller((s->width - 1 - first_column) / stride + 1, length);
             plan->column_inside[j] |= lanes(offset + first, offset + end);
         }
         column += length;
@@ -325,10 +322,10 @@ KERNEL_TARGET void ldm_convolution_forward(ldm_convolution_shape shape_value, co
     float *results = aligned_alloc(64, sizeof(float) * row_blocks * BLOCK_ROWS * PANEL_COLUMNS);
     panel_plan plan;
     for (long begin = column_begin; begin < column_end; begin += PANEL_COLUMNS) {
-        const long width = column_end - begin < PANEL_COLUMNS ? column_end - begin : PANEL_COLUMNS;
+        const long width = smaller(column_end - begin, PANEL_COLUMNS);
         plan_panel(shape, begin, width, &plan);
         for (long k = 0; k < depth; k += DEPTH_BLOCK) {
-            const long block_depth = depth - k < DEPTH_BLOCK ? depth - k : DEPTH_BLOCK;
+            const long block_depth = smaller(depth - k, DEPTH_BLOCK);
             pack_columns(shape, input, &plan, k, k + block_depth, packed);
             for (long block = 0; block < row_blocks; block++) {
                 multiply_block(block_depth, packed_weight + (block * depth + k) * BLOCK_ROWS, packed,
@@ -400,7 +397,7 @@ gradient_tile(int vectors, int depth_rows, long block, int panels, const float *
 static void pack_output_gradient(const ldm_convolution_shape *s, const float *output_gradient, const panel_plan *plans,
                                  int panels, long first, long block, float *packed) {
     const long spatial = s->out_height * s->out_width;
-    const long channels = s->out_channels - first < block ? s->out_channels - first : block;
+    const long channels = smaller(s->out_channels - first, block);
     memset(packed, 0, sizeof(float) * panels * PANEL_COLUMNS * block);
     for (int panel = 0; panel < panels; panel++) {
         for (int r = 0; r < plans[panel].run_count; r++) {
@@ -464,18 +461,17 @@ KERNEL_TARGET void ldm_convolution_weight_gradient(ldm_convolution_shape shape_v
         int panels = 0;
         for (long panel_begin = begin; panel_begin < column_end && panels < GRADIENT_PANELS;
              panel_begin += PANEL_COLUMNS, panels++) {
-            const long width = column_end - panel_begin < PANEL_COLUMNS ? column_end - panel_begin : PANEL_COLUMNS;
+            const long width = smaller(column_end - panel_begin, PANEL_COLUMNS);
             plan_panel(shape, panel_begin, width, &plans[panels]);
         }
         for (long b = 0; b < channel_blocks; b++)
             pack_output_gradient(shape, output_gradient, plans, panels, b * block, block, gradient + b * block_floats);
         for (long k = 0; k < depth; k += depth_block) {
-            const long block_depth = depth - k < depth_block ? depth - k : depth_block;
+            const long block_depth = smaller(depth - k, depth_block);
             for (int panel = 0; panel < panels; panel++)
                 pack_columns(shape, input, &plans[panel], k, k + block_depth, packed + panel * panel_stride);
             for (long b = 0; b < channel_blocks; b++) {
-                const long remaining = channels - b * block;
-                const int vectors = remaining >= block ? (int)(block / 16) : (int)((remaining + 15) / 16);
+                const int vectors = (int)((smaller(channels - b * block, block) + 15) / 16);
                 const float *a = gradient + b * block_floats;
                 for (long q = 0; q < block_depth; q += tile_depth) {
                     float *tile = transposed + (k + q) * tile_stride + b * block;

@@ -66,7 +66,7 @@ private func multiplyTransposedWeight(_ w: UnsafePointer<Float>, _ dy: UnsafePoi
 }
 
 /// At most this many partial sums of the weight gradient are accumulated in parallel.
-private let maxWeightGradientParts = 8
+let maxWeightGradientParts = 8
 
 /// dW [Cout, Cin/groups, kh, kw] = Σ_chunks dY_g·cols_gᵀ for each group g. Without kept columns, a
 /// convolution of one group runs on the implicit-GEMM kernel (`ImplicitGEMMConvolution.weightGradient`);
@@ -134,7 +134,7 @@ private func accumulateWeightGradient(_ dy: UnsafePointer<Float>, _ columns: Uns
 }
 
 /// total[i] += Σ_p partials[p·count + i] for p in order, over fixed blocks of elements in parallel.
-private func addPartials(_ partials: UnsafePointer<Float>, count parts: Int,
+func addPartials(_ partials: UnsafePointer<Float>, count parts: Int,
                          into total: UnsafeMutablePointer<Float>, _ count: Int) {
     guard parts > 0 else { return }
     let blockSize = 1 << 15

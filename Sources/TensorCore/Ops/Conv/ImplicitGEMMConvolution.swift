@@ -60,7 +60,7 @@ struct ImplicitGEMMConvolution {
         let shape = shape, g = geometry
         let columns = g.batch * g.outSpatial
         let panels = (columns + Self.panelColumns - 1) / Self.panelColumns
-        let parts = max(1, min(Self.maxWeightGradientParts, panels / Self.panelsPerWeightGradientPart))
+        let parts = max(1, min(maxWeightGradientParts, panels / Self.panelsPerWeightGradientPart))
         return Tensor(shape: [g.outChannels, g.inChannels, g.kernelHeight, g.kernelWidth]) { dw in
             let partials = TensorStorage(uninitializedCount: (parts - 1) * g.weightCount)
             withExtendedLifetime(partials) {
@@ -68,23 +68,24 @@ struct ImplicitGEMMConvolution {
                     x.withUnsafeScalars { xs in
                         parallelFor(parts) { part in
                             let sum = part == 0 ? dw.baseAddress! : partials.pointer + (part - 1) * g.weightCount
-                            let begin = part * panels / parts * Self.panelColumns
-                            let end = min(columns, (part + 1) * panels / parts * Self.panelColumns)
-                            ldm_convolution_weight_gradient(shape, xs.baseAddress!, dys.baseAddress!, sum, begin, end)
+                            let range = Self.columns(ofPart: part, parts: parts, panels: panels, columns: columns)
+                            ldm_convolution_weight_gradient(shape, xs.baseAddress!, dys.baseAddress!, sum,
+                                                            range.lowerBound, range.upperBound)
                         }
                     }
                 }
-                for part in 1..<parts {
-                    let partial = partials.pointer + (part - 1) * g.weightCount
-                    for i in 0..<g.weightCount { dw[i] += partial[i] }
-                }
+                addPartials(partials.pointer, count: parts - 1, into: dw.baseAddress!, g.weightCount)
             }
         }
     }
 
-    /// At most this many partial weight gradients, each over at least this many panels of columns.
-    private static let maxWeightGradientParts = 8
+    /// Partial weight gradients cover at least this many panels of columns each.
     private static let panelsPerWeightGradientPart = 16
+
+    /// The columns of part `part` of `parts`: whole panels, the last part ending at `columns`.
+    private static func columns(ofPart part: Int, parts: Int, panels: Int, columns: Int) -> Range<Int> {
+        (part * panels / parts * panelColumns)..<min(columns, (part + 1) * panels / parts * panelColumns)
+    }
 
     /// The weight in the kernel's layout, from the cache while the weight is unchanged.
     private func packed(_ weight: Tensor, turned: Bool) -> TensorStorage {
@@ -115,10 +116,9 @@ struct ImplicitGEMMConvolution {
             withExtendedLifetime(packedWeight) {
                 x.withUnsafeScalars { xs in
                     parallelFor(chunks) { chunk in
-                        let begin = chunk * panels / chunks * Self.panelColumns
-                        let end = min(columns, (chunk + 1) * panels / chunks * Self.panelColumns)
+                        let range = Self.columns(ofPart: chunk, parts: chunks, panels: panels, columns: columns)
                         ldm_convolution_forward(shape, xs.baseAddress!, packedWeight.pointer, biasValues,
-                                                out.baseAddress!, begin, end)
+                                                out.baseAddress!, range.lowerBound, range.upperBound)
                     }
                 }
             }
