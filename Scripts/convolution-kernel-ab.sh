@@ -18,7 +18,8 @@ include=-ISources/CConvolution/include
 renamed() {
     echo "-Dldm_convolution_packed_weight_count=$1_count -Dldm_convolution_pack_weight=$1_pack" \
          "-Dldm_convolution_forward=$1_forward -Dldm_convolution_pack_turned_weight=$1_turned" \
-         "-Dldm_convolution_kernels_available=$1_available -Dldm_convolution_weight_gradient=$1_weight_gradient"
+         "-Dldm_convolution_kernels_available=$1_available -Dldm_convolution_weight_gradient=$1_weight_gradient" \
+         "-Dldm_convolution_weight_gradient_scratch_count=$1_weight_gradient_scratch_count"
 }
 clang -O3 -march=native $include $(renamed A) -c "$a" -o "$work/a.o"
 clang -O3 -march=native $include $(renamed B) ${B_FLAGS:-} -c "$b" -o "$work/b.o"

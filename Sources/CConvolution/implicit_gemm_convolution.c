@@ -18,24 +18,12 @@
 // The weight gradient (at the end of this file) reuses the same packed panels.
 
 #include "implicit_gemm_convolution.h"
+#include "gemm_block.h"
 
 #include <immintrin.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define KERNEL_TARGET __attribute__((target("avx512f")))
-
-enum {
-    /// Rows of Y (output channels) per kernel call.
-    BLOCK_ROWS = 8,
-    /// Columns of Y (output positions) per panel, in AVX-512 vectors of 16.
-    PANEL_VECTORS = LDM_CONVOLUTION_PANEL_COLUMNS / 16,
-    PANEL_COLUMNS = LDM_CONVOLUTION_PANEL_COLUMNS,
-    /// Depth packed and multiplied at a time: 128 × 48 floats = 24 KB, half of L1 (the weight
-    /// blocks stream through the other half).
-    DEPTH_BLOCK = 128,
-};
 
 bool ldm_convolution_kernels_available(void) {
     __builtin_cpu_init();
@@ -50,43 +38,6 @@ static inline long smaller(long a, long b) { return a < b ? a : b; }
 
 size_t ldm_convolution_packed_weight_count(ldm_convolution_shape shape) {
     return (size_t)(row_blocks_of(&shape) * BLOCK_ROWS * depth_of(&shape));
-}
-
-/// Transposes the 16×16 matrix held in r[0..16] (row i in r[i]) in place: pairs of rows interleaved
-/// by 1, 2, 4 and 8 values.
-static inline __attribute__((always_inline)) KERNEL_TARGET void transpose_registers(__m512 r[16]) {
-    __m512 t[16];
-    for (int i = 0; i < 8; i++) {
-        t[2 * i] = _mm512_unpacklo_ps(r[2 * i], r[2 * i + 1]);
-        t[2 * i + 1] = _mm512_unpackhi_ps(r[2 * i], r[2 * i + 1]);
-    }
-    for (int i = 0; i < 4; i++) {
-        const __m512d a = _mm512_castps_pd(t[4 * i]), b = _mm512_castps_pd(t[4 * i + 1]);
-        const __m512d c = _mm512_castps_pd(t[4 * i + 2]), d = _mm512_castps_pd(t[4 * i + 3]);
-        r[4 * i] = _mm512_castpd_ps(_mm512_unpacklo_pd(a, c));
-        r[4 * i + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(a, c));
-        r[4 * i + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(b, d));
-        r[4 * i + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(b, d));
-    }
-    for (int i = 0; i < 4; i++) {
-        t[i] = _mm512_shuffle_f32x4(r[i], r[i + 4], 0x88);
-        t[i + 4] = _mm512_shuffle_f32x4(r[i], r[i + 4], 0xdd);
-        t[i + 8] = _mm512_shuffle_f32x4(r[i + 8], r[i + 12], 0x88);
-        t[i + 12] = _mm512_shuffle_f32x4(r[i + 8], r[i + 12], 0xdd);
-    }
-    for (int i = 0; i < 8; i++) {
-        r[i] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0x88);
-        r[i + 8] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0xdd);
-    }
-}
-
-/// Writes `count` (≤ 16) consecutive groups of 8 to `packed`, group j holding lane j of the 8 vectors
-/// rows[0..8]: a block of 8 rows turned into the kernel's [k][8] layout.
-static inline __attribute__((always_inline)) KERNEL_TARGET void store_columns_of_eight(__m512 rows[16], long count,
-                                                                                      float *packed) {
-    for (int i = 8; i < 16; i++) rows[i] = _mm512_setzero_ps();
-    transpose_registers(rows);
-    for (long j = 0; j < count; j++) _mm256_storeu_ps(packed + 8 * j, _mm512_castps512_ps256(rows[j]));
 }
 
 KERNEL_TARGET void ldm_convolution_pack_weight(ldm_convolution_shape shape, const float *weight, float *packed) {
@@ -264,34 +215,6 @@ static KERNEL_TARGET void pack_columns(const ldm_convolution_shape *s, const flo
     }
 }
 
-/// tile [8][panel] (+)= a [depth][8]ᵀ · b [depth][panel].
-static inline KERNEL_TARGET void multiply_block(long depth, const float *a, const float *b, float *tile,
-                                                bool accumulate) {
-    __m512 c[BLOCK_ROWS][PANEL_VECTORS];
-#pragma clang loop unroll(full)
-    for (int r = 0; r < BLOCK_ROWS; r++)
-#pragma clang loop unroll(full)
-        for (int v = 0; v < PANEL_VECTORS; v++)
-            c[r][v] = accumulate ? _mm512_load_ps(tile + r * PANEL_COLUMNS + 16 * v) : _mm512_setzero_ps();
-    for (long k = 0; k < depth; k++) {
-        __m512 columns[PANEL_VECTORS];
-#pragma clang loop unroll(full)
-        for (int v = 0; v < PANEL_VECTORS; v++) columns[v] = _mm512_load_ps(b + 16 * v);
-#pragma clang loop unroll(full)
-        for (int r = 0; r < BLOCK_ROWS; r++) {
-            const __m512 w = _mm512_set1_ps(a[r]);
-#pragma clang loop unroll(full)
-            for (int v = 0; v < PANEL_VECTORS; v++) c[r][v] = _mm512_fmadd_ps(w, columns[v], c[r][v]);
-        }
-        a += BLOCK_ROWS;
-        b += PANEL_COLUMNS;
-    }
-#pragma clang loop unroll(full)
-    for (int r = 0; r < BLOCK_ROWS; r++)
-#pragma clang loop unroll(full)
-        for (int v = 0; v < PANEL_VECTORS; v++) _mm512_store_ps(tile + r * PANEL_COLUMNS + 16 * v, c[r][v]);
-}
-
 /// Copies the panel's results [rows][48] into the output, image by image, adding the bias.
 static KERNEL_TARGET void write_panel(const ldm_convolution_shape *s, const float *results, const float *bias,
                                       const panel_plan *plan, float *output) {
@@ -328,7 +251,7 @@ KERNEL_TARGET void ldm_convolution_forward(ldm_convolution_shape shape_value, co
             const long block_depth = smaller(depth - k, DEPTH_BLOCK);
             pack_columns(shape, input, &plan, k, k + block_depth, packed);
             for (long block = 0; block < row_blocks; block++) {
-                multiply_block(block_depth, packed_weight + (block * depth + k) * BLOCK_ROWS, packed,
+                multiply_block(width, block_depth, packed_weight + (block * depth + k) * BLOCK_ROWS, packed,
                                results + block * BLOCK_ROWS * PANEL_COLUMNS, k > 0);
             }
         }
@@ -434,28 +357,57 @@ static KERNEL_TARGET void transpose_into(const float *source, long source_stride
     }
 }
 
+/// The weight gradient's blocking for `shape`: blocks of 64 channels (4 vectors × 6 depth rows) where
+/// they divide the channels evenly, else 48 (3 vectors × 8 rows, the last block narrower).
+typedef struct {
+    bool sixty_four;
+    long block, tile_depth, channel_blocks, tile_stride, tile_rows;
+} gradient_blocking;
+
+static gradient_blocking blocking_of(const ldm_convolution_shape *s) {
+    gradient_blocking b;
+    b.sixty_four = s->out_channels % 64 == 0;
+    b.block = b.sixty_four ? 64 : 48;
+    b.tile_depth = b.sixty_four ? 6 : 8;
+    b.channel_blocks = (s->out_channels + b.block - 1) / b.block;
+    b.tile_stride = b.channel_blocks * b.block;
+    b.tile_rows = (depth_of(s) + b.tile_depth - 1) / b.tile_depth * b.tile_depth;
+    return b;
+}
+
+/// Floats of dWᵀ, the packed column panels and the packed output gradient, in that order.
+static size_t gradient_scratch_parts(const ldm_convolution_shape *s, size_t parts[3]) {
+    const gradient_blocking b = blocking_of(s);
+    parts[0] = (size_t)(b.tile_rows * b.tile_stride);
+    parts[1] = (size_t)(GRADIENT_PANELS * DEPTH_BLOCK * PANEL_COLUMNS);
+    parts[2] = (size_t)(b.channel_blocks * GRADIENT_PANELS * PANEL_COLUMNS * b.block);
+    return parts[0] + parts[1] + parts[2];
+}
+
+size_t ldm_convolution_weight_gradient_scratch_count(ldm_convolution_shape shape) {
+    size_t parts[3];
+    return gradient_scratch_parts(&shape, parts);
+}
+
 KERNEL_TARGET void ldm_convolution_weight_gradient(ldm_convolution_shape shape_value, const float *input,
                                                    const float *output_gradient, float *weight_gradient,
-                                                   long column_begin, long column_end) {
+                                                   long column_begin, long column_end, float *scratch) {
     const ldm_convolution_shape *shape = &shape_value;
     const long depth = depth_of(shape), channels = shape->out_channels;
-    // Blocks of 64 channels (4 vectors × 6 depth rows) where they divide the channels evenly, else 48
-    // (3 vectors × 8 rows, the last block narrower).
-    const bool sixty_four = channels % 64 == 0;
-    const long block = sixty_four ? 64 : 48, tile_depth = sixty_four ? 6 : 8;
-    const long depth_block = DEPTH_BLOCK / tile_depth * tile_depth;
-    const long channel_blocks = (channels + block - 1) / block, tile_stride = channel_blocks * block;
-    const long tile_rows = (depth + tile_depth - 1) / tile_depth * tile_depth;
+    const gradient_blocking blocking = blocking_of(shape);
+    const bool sixty_four = blocking.sixty_four;
+    const long block = blocking.block, tile_depth = blocking.tile_depth, channel_blocks = blocking.channel_blocks;
+    const long tile_stride = blocking.tile_stride, depth_block = DEPTH_BLOCK / tile_depth * tile_depth;
+    size_t parts[3];
+    gradient_scratch_parts(shape, parts);
     // dWᵀ [depth rounded up to whole tiles][channels rounded up to whole blocks].
-    float *transposed = aligned_alloc(64, sizeof(float) * tile_rows * tile_stride);
-    memset(transposed, 0, sizeof(float) * tile_rows * tile_stride);
+    float *transposed = scratch, *packed = scratch + parts[0], *gradient = packed + parts[1];
+    memset(transposed, 0, sizeof(float) * parts[0]);
     // Packed rows past the depth feed only dWᵀ rows past it, which are dropped; zeros keep them finite.
     const long panel_stride = DEPTH_BLOCK * PANEL_COLUMNS;
-    float *packed = aligned_alloc(64, sizeof(float) * GRADIENT_PANELS * panel_stride);
-    memset(packed, 0, sizeof(float) * GRADIENT_PANELS * panel_stride);
+    memset(packed, 0, sizeof(float) * parts[1]);
     const long block_floats = GRADIENT_PANELS * PANEL_COLUMNS * block;
-    float *gradient = aligned_alloc(64, sizeof(float) * channel_blocks * block_floats);
-    panel_plan *plans = malloc(sizeof(panel_plan) * GRADIENT_PANELS);
+    panel_plan plans[GRADIENT_PANELS];
     const long group_columns = GRADIENT_PANELS * PANEL_COLUMNS;
     for (long begin = column_begin; begin < column_end; begin += group_columns) {
         int panels = 0;
@@ -485,8 +437,4 @@ KERNEL_TARGET void ldm_convolution_weight_gradient(ldm_convolution_shape shape_v
         }
     }
     transpose_into(transposed, tile_stride, depth, channels, weight_gradient);
-    free(plans);
-    free(gradient);
-    free(packed);
-    free(transposed);
 }

@@ -47,6 +47,9 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Convolutions on im2col and BLAS instead of the implicit-GEMM kernel (ImplicitGEMM.isEnabled).")
     var im2col = false
 
+    @Flag(help: "3×3 convolutions on the direct kernel instead of Winograd's F(2×2, 3×3) (Winograd.isEnabled).")
+    var noWinograd = false
+
     @Flag(help: "List the cases and exit.")
     var list = false
 
@@ -71,6 +74,7 @@ struct BenchCommand: ParsableCommand {
         guard packedWeightsMb >= 0 else { throw ValidationError("--packed-weights-mb is \(packedWeightsMb), expected 0 or more") }
         ConvolutionMemory.packedWeightsLimit = packedWeightsMb << 20
         if im2col { ImplicitGEMM.isEnabled = false }
+        if noWinograd { Winograd.isEnabled = false }
         FileHandle.standardError.write(Data("ldm-bench: OpenBLAS kernel \(BLAS.coreName), \(threads) threads\n".utf8))
         for name in names {
             for record in BenchmarkRegistry.factories[name]!(size).run(warmup: warmup, steps: steps) {
@@ -82,7 +86,7 @@ struct BenchCommand: ParsableCommand {
                 if useCheckpoint { fields["use_checkpoint"] = true }
                 fields["kept_columns_mb"] = keptColumnsMb
                 fields["packed_weights_mb"] = packedWeightsMb
-                fields["convolution"] = ImplicitGEMM.isEnabled ? "implicit-gemm" : "im2col"
+                fields["convolution"] = !ImplicitGEMM.isEnabled ? "im2col" : Winograd.isEnabled ? "implicit-gemm+winograd" : "implicit-gemm"
                 print(JSONLine.encode(fields))
             }
         }

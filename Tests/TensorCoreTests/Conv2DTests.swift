@@ -5,7 +5,7 @@ import XCTest
 final class Conv2DTests: XCTestCase {
     /// The configurations in Scripts/fixtures/conv.py.
     private let fixtureNames = ["basic", "stride2", "downsample", "groups2", "depthwise", "pointwise",
-                                "pointwiseStride2", "noBias", "patchGAN", "sameWidthAsymmetric", "sameWidthWideKernel"]
+                                "pointwiseStride2", "noBias", "patchGAN", "sameWidthAsymmetric", "sameWidthWideKernel", "winograd"]
 
     func testValuesAndGradientsMatchPyTorch() throws {
         try assertConvolutionMatchesFixtures("conv", names: fixtureNames)
@@ -175,8 +175,14 @@ final class Conv2DTests: XCTestCase {
             ([2, 2, 9, 9], [3, 2, 3, 3], 3, .zero),
         ]
         let enabled = ImplicitGEMM.isEnabled, keptLimit = ConvolutionMemory.keptColumnsLimit
-        defer { ImplicitGEMM.isEnabled = enabled; ConvolutionMemory.keptColumnsLimit = keptLimit }
+        let winograd = Winograd.isEnabled
+        defer {
+            ImplicitGEMM.isEnabled = enabled; ConvolutionMemory.keptColumnsLimit = keptLimit
+            Winograd.isEnabled = winograd
+        }
         ConvolutionMemory.keptColumnsLimit = 0
+        // The direct kernel here; WinogradTests compares the Winograd route with it.
+        Winograd.isEnabled = false
         for (xShape, wShape, stride, padding) in cases {
             let x = Tensor.randomNormal(xShape, using: &rng).asLeaf()
             let weight = Tensor.randomNormal(wShape, using: &rng).asLeaf()

@@ -44,12 +44,17 @@ void ldm_convolution_pack_turned_weight(ldm_convolution_shape shape, const float
 void ldm_convolution_forward(ldm_convolution_shape shape, const float *input, const float *packed_weight,
                              const float *bias, float *output, long column_begin, long column_end);
 
+/// Floats of the scratch memory `ldm_convolution_weight_gradient` needs (64-byte aligned; about the
+/// size of the weight). The caller provides it so that it can reuse it instead of touching fresh pages
+/// at every call.
+size_t ldm_convolution_weight_gradient_scratch_count(ldm_convolution_shape shape);
+
 /// Writes the weight gradient [out_channels, in_channels·kh·kw] of the convolution over the output
 /// columns `column_begin..<column_end` (counted as in `ldm_convolution_forward`): the sum over those
 /// columns of the output gradient [batch, out_channels, out_height, out_width] times each column's
-/// receptive field in `input`. Single-threaded; callers sum the results of disjoint column ranges.
-/// Every value is summed over the columns in order, whatever else runs.
+/// receptive field in `input`. Single-threaded; callers sum the results of disjoint column ranges,
+/// each with its own scratch. Every value is summed over the columns in order, whatever else runs.
 void ldm_convolution_weight_gradient(ldm_convolution_shape shape, const float *input, const float *output_gradient,
-                                     float *weight_gradient, long column_begin, long column_end);
+                                     float *weight_gradient, long column_begin, long column_end, float *scratch);
 
 #endif

@@ -33,7 +33,7 @@ struct ImplicitGEMMConvolution {
     private static let panelsPerChunk = 8
     private static let panelColumns = Int(LDM_CONVOLUTION_PANEL_COLUMNS)
 
-    private var shape: ldm_convolution_shape {
+    var shape: ldm_convolution_shape {
         let g = geometry
         return ldm_convolution_shape(
             batch: g.batch, in_channels: g.inChannels, height: g.height, width: g.width,
@@ -41,16 +41,18 @@ struct ImplicitGEMMConvolution {
             stride: g.stride, pad_top: g.padding.top, pad_left: g.padding.left, out_height: g.outHeight, out_width: g.outWidth)
     }
 
-    /// y [N, Cout, Ho, Wo] = conv(x, weight) + bias.
+    /// y [N, Cout, Ho, Wo] = conv(x, weight) + bias; by Winograd where it applies.
     func forward(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
-        run(x, packedWeight: packed(weight, turned: false), bias: bias)
+        if let winograd = WinogradConvolution(shape) { return winograd.forward(x, weight: weight, bias: bias) }
+        return run(x, packedWeight: packed(weight, turned: false), bias: bias)
     }
 
     /// conv(x, W') where W' is `weight` [Cin, Cout, kh, kw] turned by 180° with its channel axes
     /// swapped (the input gradient of a stride-1 convolution with that weight, `TransposedConvolution`),
-    /// packed without building W'.
+    /// packed without building W'; by Winograd where it applies.
     func forward(_ x: Tensor, turnedWeight weight: Tensor) -> Tensor {
-        run(x, packedWeight: packed(weight, turned: true), bias: nil)
+        if let winograd = WinogradConvolution(shape) { return winograd.forward(x, turnedWeight: weight) }
+        return run(x, packedWeight: packed(weight, turned: true), bias: nil)
     }
 
     /// dW [Cout, Cin, kh, kw] = Σ over the output columns of dY times each column's receptive field in
@@ -69,8 +71,12 @@ struct ImplicitGEMMConvolution {
                         parallelFor(parts) { part in
                             let sum = part == 0 ? dw.baseAddress! : partials.pointer + (part - 1) * g.weightCount
                             let range = Self.columns(ofPart: part, parts: parts, panels: panels, columns: columns)
-                            ldm_convolution_weight_gradient(shape, xs.baseAddress!, dys.baseAddress!, sum,
-                                                            range.lowerBound, range.upperBound)
+                            let scratch = TensorStorage(
+                                uninitializedCount: Int(ldm_convolution_weight_gradient_scratch_count(shape)))
+                            withExtendedLifetime(scratch) {
+                                ldm_convolution_weight_gradient(shape, xs.baseAddress!, dys.baseAddress!, sum,
+                                                                range.lowerBound, range.upperBound, scratch.pointer)
+                            }
                         }
                     }
                 }
@@ -91,7 +97,7 @@ struct ImplicitGEMMConvolution {
     private func packed(_ weight: Tensor, turned: Bool) -> TensorStorage {
         let shape = shape
         return PackedWeightCache.shared.packed(
-            weight, turned: turned, rows: geometry.outChannels, depth: geometry.patchSize,
+            weight, layout: turned ? .turned : .direct, rows: geometry.outChannels, depth: geometry.patchSize,
             count: Int(ldm_convolution_packed_weight_count(shape))
         ) { packed in
             weight.withUnsafeScalars { w in

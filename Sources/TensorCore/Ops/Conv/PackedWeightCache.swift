@@ -1,5 +1,14 @@
 import Foundation
 
+/// The forms a convolution weight is kept in for the kernels.
+enum PackedWeightLayout: Hashable {
+    /// Row blocks for the implicit-GEMM kernel; the same for the weight turned by 180° with its channel
+    /// axes swapped (the input gradient's convolution).
+    case direct, turned
+    /// Winograd's transformed 4×4 kernels, of the weight and of the turned weight.
+    case winograd, turnedWinograd
+}
+
 /// Weights packed for the implicit-GEMM kernel, kept while the weight is unchanged: the shards of a
 /// training step pack each convolution's weight once between them, and sampling packs it once for
 /// all its steps instead of once per call.
@@ -14,7 +23,7 @@ final class PackedWeightCache: @unchecked Sendable {
 
     private struct Key: Hashable {
         let storage: ObjectIdentifier
-        let turned: Bool
+        let layout: PackedWeightLayout
         /// The packed layout's rows and depth (a storage could serve weights of other shapes).
         let rows: Int, depth: Int
     }
@@ -29,16 +38,16 @@ final class PackedWeightCache: @unchecked Sendable {
     private var keptBytes = 0
     private let lock = NSLock()
 
-    /// The packed form of `weight` (turned or not) as a kernel of `rows` output channels and depth
+    /// The packed form of `weight` in `layout` for a kernel of `rows` output channels and depth
     /// `depth`, made by `pack` into a storage of `count` elements when no valid entry has it.
     ///
     /// A packing that will be kept happens under the lock: the shards reach the same convolution at
     /// about the same time, and the later one waits for the earlier one's packing instead of
     /// repeating it. One that does not fit the limit is made outside the lock, for the caller alone.
-    func packed(_ weight: Tensor, turned: Bool, rows: Int, depth: Int, count: Int,
+    func packed(_ weight: Tensor, layout: PackedWeightLayout, rows: Int, depth: Int, count: Int,
                 pack: (UnsafeMutablePointer<Float>) -> Void) -> TensorStorage {
         let storage = weight.storage
-        let key = Key(storage: ObjectIdentifier(storage), turned: turned, rows: rows, depth: depth)
+        let key = Key(storage: ObjectIdentifier(storage), layout: layout, rows: rows, depth: depth)
         let bytes = count * MemoryLayout<Float>.size
         lock.lock()
         if let found = entries[key], found.storage === storage, found.version == storage.version {

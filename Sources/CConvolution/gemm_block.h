@@ -1,0 +1,104 @@
+// What both convolution kernels share: the register-blocked GEMM step (an 8×48 block of the product
+// in 24 AVX-512 registers, per depth step three vectors of 48 columns and eight broadcast weights)
+// and the register transposes that put weights into its [depth][8] layout.
+
+#ifndef LDM_GEMM_BLOCK_H
+#define LDM_GEMM_BLOCK_H
+
+#include "implicit_gemm_convolution.h"
+
+#include <immintrin.h>
+#include <stdbool.h>
+
+#define KERNEL_TARGET __attribute__((target("avx512f")))
+
+enum {
+    /// Rows of Y (output channels) per kernel call.
+    BLOCK_ROWS = 8,
+    /// Columns of Y (output positions) per panel, in AVX-512 vectors of 16.
+    PANEL_VECTORS = LDM_CONVOLUTION_PANEL_COLUMNS / 16,
+    PANEL_COLUMNS = LDM_CONVOLUTION_PANEL_COLUMNS,
+    /// Depth packed and multiplied at a time: 128 × 48 floats = 24 KB, half of L1 (the weight
+    /// blocks stream through the other half).
+    DEPTH_BLOCK = 128,
+};
+
+/// tile [8][16·vectors] (+)= a [depth][8]ᵀ · b [depth][16·vectors], rows of tile and b a panel
+/// (48 floats) apart: the first `vectors` (a constant once inlined) of a panel's three vectors.
+static inline __attribute__((always_inline)) KERNEL_TARGET void
+multiply_columns(int vectors, long depth, const float *a, const float *b, float *tile, bool accumulate) {
+    __m512 c[BLOCK_ROWS][PANEL_VECTORS];
+#pragma clang loop unroll(full)
+    for (int r = 0; r < BLOCK_ROWS; r++)
+#pragma clang loop unroll(full)
+        for (int v = 0; v < PANEL_VECTORS; v++)
+            if (v < vectors) c[r][v] = accumulate ? _mm512_load_ps(tile + r * PANEL_COLUMNS + 16 * v) : _mm512_setzero_ps();
+    for (long k = 0; k < depth; k++) {
+        __m512 columns[PANEL_VECTORS];
+#pragma clang loop unroll(full)
+        for (int v = 0; v < PANEL_VECTORS; v++)
+            if (v < vectors) columns[v] = _mm512_load_ps(b + 16 * v);
+#pragma clang loop unroll(full)
+        for (int r = 0; r < BLOCK_ROWS; r++) {
+            const __m512 w = _mm512_set1_ps(a[r]);
+#pragma clang loop unroll(full)
+            for (int v = 0; v < PANEL_VECTORS; v++)
+                if (v < vectors) c[r][v] = _mm512_fmadd_ps(w, columns[v], c[r][v]);
+        }
+        a += BLOCK_ROWS;
+        b += PANEL_COLUMNS;
+    }
+#pragma clang loop unroll(full)
+    for (int r = 0; r < BLOCK_ROWS; r++)
+#pragma clang loop unroll(full)
+        for (int v = 0; v < PANEL_VECTORS; v++)
+            if (v < vectors) _mm512_store_ps(tile + r * PANEL_COLUMNS + 16 * v, c[r][v]);
+}
+
+/// tile [8][panel] (+)= a [depth][8]ᵀ · b [depth][panel] for a panel of `width` columns, on only the
+/// vectors that hold them: a short last panel costs what its columns need.
+static inline KERNEL_TARGET void multiply_block(long width, long depth, const float *a, const float *b, float *tile,
+                                                bool accumulate) {
+    if (width > 32) multiply_columns(3, depth, a, b, tile, accumulate);
+    else if (width > 16) multiply_columns(2, depth, a, b, tile, accumulate);
+    else multiply_columns(1, depth, a, b, tile, accumulate);
+}
+
+/// Transposes the 16×16 matrix held in r[0..16] (row i in r[i]) in place: pairs of rows interleaved
+/// by 1, 2, 4 and 8 values.
+static inline __attribute__((always_inline)) KERNEL_TARGET void transpose_registers(__m512 r[16]) {
+    __m512 t[16];
+    for (int i = 0; i < 8; i++) {
+        t[2 * i] = _mm512_unpacklo_ps(r[2 * i], r[2 * i + 1]);
+        t[2 * i + 1] = _mm512_unpackhi_ps(r[2 * i], r[2 * i + 1]);
+    }
+    for (int i = 0; i < 4; i++) {
+        const __m512d a = _mm512_castps_pd(t[4 * i]), b = _mm512_castps_pd(t[4 * i + 1]);
+        const __m512d c = _mm512_castps_pd(t[4 * i + 2]), d = _mm512_castps_pd(t[4 * i + 3]);
+        r[4 * i] = _mm512_castpd_ps(_mm512_unpacklo_pd(a, c));
+        r[4 * i + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(a, c));
+        r[4 * i + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(b, d));
+        r[4 * i + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(b, d));
+    }
+    for (int i = 0; i < 4; i++) {
+        t[i] = _mm512_shuffle_f32x4(r[i], r[i + 4], 0x88);
+        t[i + 4] = _mm512_shuffle_f32x4(r[i], r[i + 4], 0xdd);
+        t[i + 8] = _mm512_shuffle_f32x4(r[i + 8], r[i + 12], 0x88);
+        t[i + 12] = _mm512_shuffle_f32x4(r[i + 8], r[i + 12], 0xdd);
+    }
+    for (int i = 0; i < 8; i++) {
+        r[i] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0x88);
+        r[i + 8] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0xdd);
+    }
+}
+
+/// Writes `count` (≤ 16) consecutive groups of 8 to `packed`, group j holding lane j of the 8 vectors
+/// rows[0..8]: a block of 8 rows turned into the kernel's [k][8] layout.
+static inline __attribute__((always_inline)) KERNEL_TARGET void store_columns_of_eight(__m512 rows[16], long count,
+                                                                                      float *packed) {
+    for (int i = 8; i < 16; i++) rows[i] = _mm512_setzero_ps();
+    transpose_registers(rows);
+    for (long j = 0; j < count; j++) _mm256_storeu_ps(packed + 8 * j, _mm512_castps512_ps256(rows[j]));
+}
+
+#endif

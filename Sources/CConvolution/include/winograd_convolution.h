@@ -1,0 +1,40 @@
+#ifndef LDM_WINOGRAD_CONVOLUTION_H
+#define LDM_WINOGRAD_CONVOLUTION_H
+
+#include "implicit_gemm_convolution.h"
+
+/// Output tiles (2×2 blocks of outputs) per panel, the Winograd kernel's unit of work: tile ranges
+/// that start at multiples of it split the work without partial panels.
+#define LDM_WINOGRAD_PANEL_TILES 48
+
+/// Whether `shape` is a convolution the Winograd kernel computes: 3×3, stride 1, padding 1 on every
+/// side (the output the size of the input).
+bool ldm_winograd_applies(ldm_convolution_shape shape);
+
+/// Output tiles of `shape`: batch · ⌈out_height/2⌉ · ⌈out_width/2⌉, counted image by image, row by row.
+long ldm_winograd_tile_count(ldm_convolution_shape shape);
+
+/// Floats of the transformed weight of `shape`.
+size_t ldm_winograd_transformed_weight_count(ldm_convolution_shape shape);
+
+/// G·g·Gᵀ of every 3×3 kernel g of the weight [out_channels, in_channels, 3, 3], in the layout the
+/// kernel reads.
+void ldm_winograd_transform_weight(ldm_convolution_shape shape, const float *weight, float *transformed);
+
+/// The same for the weight [in_channels, out_channels, 3, 3] of another convolution turned by 180°
+/// with its channel axes swapped (as `ldm_convolution_pack_turned_weight`): the input gradient of a
+/// stride-1 convolution.
+void ldm_winograd_transform_turned_weight(ldm_convolution_shape shape, const float *weight, float *transformed);
+
+/// Floats of the scratch memory `ldm_winograd_forward` needs (64-byte aligned; a few hundred KB). The
+/// caller provides it so that it can reuse it: fresh pages for every call cost as much as a small
+/// convolution.
+size_t ldm_winograd_scratch_count(ldm_convolution_shape shape);
+
+/// Writes the outputs of tiles `tile_begin..<tile_end` (plus `bias` when not NULL). Single-threaded;
+/// callers run disjoint tile ranges side by side, each with its own scratch. Every output value is the
+/// same whatever the ranges.
+void ldm_winograd_forward(ldm_convolution_shape shape, const float *input, const float *transformed_weight,
+                          const float *bias, float *output, long tile_begin, long tile_end, float *scratch);
+
+#endif

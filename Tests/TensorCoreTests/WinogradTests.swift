@@ -1,0 +1,95 @@
+import TensorCore
+import TestSupport
+import XCTest
+
+/// The Winograd route (3×3, stride 1, padding 1, at least 16 input channels) against the direct
+/// implicit-GEMM kernel. Its forward values and gradients are also checked against PyTorch (the
+/// "winograd" case of Conv2DTests' fixture) and by finite differences through `conv2d`.
+final class WinogradTests: XCTestCase {
+    override func setUpWithError() throws {
+        try XCTSkipUnless(ImplicitGEMM.isAvailable, "this CPU has no AVX-512")
+    }
+
+    /// Forward values and the input gradient (a stride-1 convolution with the turned weight, itself on
+    /// the Winograd route when the layer has 16 or more output channels) agree with the direct kernel
+    /// across what the tiles and panels meet: odd sides (the last tiles cut short), 1×1 and 2×34
+    /// maps, output channels that do not fill a block of 8, more than one 128-channel depth block,
+    /// and last panels of one, two and three vectors of 16 tiles.
+    func testWinogradMatchesTheDirectKernel() {
+        var rng = SeededGenerator(seed: 31)
+        // (x shape, weight shape): tiles per call in the comments.
+        let cases: [([Int], [Int])] = [
+            ([3, 20, 9, 11], [70, 20, 3, 3]),  // 90 tiles: panels of 48 and 42
+            ([5, 130, 4, 4], [9, 130, 3, 3]),  // 20 tiles, two depth blocks
+            ([2, 16, 1, 1], [8, 16, 3, 3]),  // 2 tiles, each mostly padding
+            ([1, 24, 2, 34], [17, 24, 3, 3]),  // 17 tiles in one row
+            ([4, 32, 16, 16], [32, 32, 3, 3]),  // 256 tiles: five panels and 16
+        ]
+        let enabled = Winograd.isEnabled
+        defer { Winograd.isEnabled = enabled }
+        for (xShape, wShape) in cases {
+            let x = Tensor.randomNormal(xShape, using: &rng).asLeaf()
+            let weight = Tensor.randomNormal(wShape, using: &rng).asLeaf()
+            let bias = Tensor.randomNormal([wShape[0]], using: &rng)
+            func run(winograd: Bool) -> (y: Tensor, dx: Tensor, dw: Tensor) {
+                Winograd.isEnabled = winograd
+                let y = conv2d(x, weight: weight, bias: bias, padding: .uniform(1))
+                let d = gradients(of: (y * y).sum(), wrt: [x, weight])
+                return (y, d[0], d[1])
+            }
+            let winograd = run(winograd: true), direct = run(winograd: false)
+            let label = "x \(xShape), weight \(wShape)"
+            XCTAssertNotEqual(winograd.y.scalars, direct.y.scalars, "\(label): the two routes sum differently")
+            assertClose(winograd.y, direct.y, rtol: 1e-5, atol: 2e-4, label)
+            assertClose(winograd.dx, direct.dx, rtol: 1e-5, atol: 2e-3, label + " dx")
+            assertClose(winograd.dw, direct.dw, rtol: 1e-5, atol: 2e-3, label + " dw")
+        }
+    }
+
+    /// Central differences of Σ y·seed through the Winograd route, in Double, for x, the weight and
+    /// the bias.
+    func testGradientsMatchFiniteDifferences() {
+        var rng = SeededGenerator(seed: 32)
+        let x = Tensor.randomNormal([2, 16, 3, 5], using: &rng)
+        let weight = Tensor.randomNormal([16, 16, 3, 3], standardDeviation: 0.2, using: &rng)
+        let bias = Tensor.randomNormal([16], using: &rng)
+        checkGradients([x, weight, bias], "Winograd") { v in
+            conv2d(v[0], weight: v[1], bias: v[2], padding: .uniform(1))
+        }
+    }
+
+    /// A transformed weight is reused only while the weight is unchanged: written in place (as the
+    /// optimizers write theirs), the new weight's results come out, forward and in the input gradient.
+    func testAWeightWrittenInPlaceIsTransformedAgain() {
+        var rng = SeededGenerator(seed: 33)
+        let x = Tensor.randomNormal([2, 16, 6, 6], using: &rng).asLeaf()
+        var weight = Tensor.randomNormal([16, 16, 3, 3], using: &rng)
+        func run() -> (y: Tensor, dx: Tensor) {
+            let y = conv2d(x, weight: weight, padding: .uniform(1))
+            return (y, gradients(of: (y * y).sum(), wrt: [x])[0])
+        }
+        let before = run()
+        weight.withMutableScalars { values in
+            for i in values.indices { values[i] *= 2 }
+        }
+        let after = run()
+        assertClose(after.y, Tensor(shape: before.y.shape, scalars: before.y.scalars.map { $0 * 2 }), rtol: 1e-5, atol: 1e-5)
+        assertClose(after.dx, Tensor(shape: before.dx.shape, scalars: before.dx.scalars.map { $0 * 4 }), rtol: 1e-5, atol: 1e-4)
+    }
+
+    /// The tiles are cut into chunks by their count alone, so the thread count changes nothing.
+    func testResultsDoNotDependOnTheThreadCount() {
+        var rng = SeededGenerator(seed: 34)
+        let x = Tensor.randomNormal([6, 16, 12, 10], using: &rng).asLeaf()
+        let weight = Tensor.randomNormal([24, 16, 3, 3], using: &rng).asLeaf()
+        let seed = Tensor.randomNormal([6, 24, 12, 10], using: &rng)
+        func run(threads: Int) -> [[Float]] {
+            let saved = ComputeSettings.threadCount
+            ComputeSettings.threadCount = threads
+            defer { ComputeSettings.threadCount = saved }
+            let y = conv2d(x, weight: weight, padding: .uniform(1))
+            return [y.scalars] + gradients(of: y, wrt: [x, weight], seed: seed).map(\.scalars)
+        }
+        XCTAssertEqual(run(threads: 1), run(threads: 2))
+    }
+}
