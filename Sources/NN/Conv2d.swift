@@ -40,4 +40,13 @@ public final class Conv2d: Module {
     public func callAsFunction(_ x: Tensor) -> Tensor {
         conv2d(x, weight: weight, bias: bias?.wrappedValue, stride: stride, padding: padding, groups: groups)
     }
+
+    /// `self(norm.thenSiLU(x))` as one primitive (`groupNormSiLUConv2d`), which keeps no normalised
+    /// activation for the backward pass but recomputes it from x. A convolution of one group.
+    public func callAsFunction(_ x: Tensor, afterGroupNormSiLU norm: GroupNorm) -> Tensor {
+        precondition(groups == 1, "Conv2d: a normalised input needs a convolution of one group, not \(groups)")
+        return groupNormSiLUConv2d(x, groups: norm.groups, normWeight: norm.weight?.wrappedValue,
+                                   normBias: norm.bias?.wrappedValue, epsilon: norm.epsilon, weight: weight,
+                                   bias: bias?.wrappedValue, stride: stride, padding: padding)
+    }
 }

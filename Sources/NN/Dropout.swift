@@ -12,6 +12,9 @@ public final class Dropout: Module {
         super.init()
     }
 
+    /// Whether the layer changes its input: in training, with a probability above 0.
+    public var isActive: Bool { isTraining && probability > 0 }
+
     public func callAsFunction(_ x: Tensor, using generator: inout SeededGenerator) -> Tensor {
         isTraining ? x.dropout(probability: probability, using: &generator) : x
     }

@@ -45,7 +45,7 @@ public final class Decoder: Module {
     public func callAsFunction(_ z: Tensor) -> Tensor {
         var h = mid(convIn(z))
         for level in up.reversed() { h = level(h) }
-        return convOut(normOut.thenSiLU(h))
+        return convOut(h, afterGroupNormSiLU: normOut)
     }
 
     /// The weight of the last layer, where the adaptive GAN weight compares gradient norms.

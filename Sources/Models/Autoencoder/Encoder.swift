@@ -48,6 +48,6 @@ public final class Encoder: Module {
     public func callAsFunction(_ x: Tensor) -> Tensor {
         var h = convIn(x)
         for level in down { h = level(h) }
-        return convOut(normOut.thenSiLU(mid(h)))
+        return convOut(mid(h), afterGroupNormSiLU: normOut)
     }
 }

@@ -24,7 +24,7 @@ public final class ResnetBlock: Module {
     }
 
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        let h = conv2(norm2.thenSiLU(conv1(norm1.thenSiLU(x))))
+        let h = conv2(conv1(x, afterGroupNormSiLU: norm1), afterGroupNormSiLU: norm2)
         return (ninShortcut?(x) ?? x) + h
     }
 }

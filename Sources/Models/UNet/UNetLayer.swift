@@ -13,7 +13,7 @@ struct UNetConditioning {
 
     /// `dropout(x)`, which draws its mask from `dropoutGenerator` when it is active.
     mutating func apply(_ dropout: Dropout, to x: Tensor) -> Tensor {
-        guard dropout.isTraining && dropout.probability > 0 else { return x }
+        guard dropout.isActive else { return x }
         precondition(dropoutGenerator != nil, "UNet: dropout \(dropout.probability) in training mode needs a "
                      + "dropout generator (call the model with `dropoutGenerator:`)")
         return dropout(x, using: &dropoutGenerator!)

@@ -74,7 +74,7 @@ public final class UNetModel: Module {
         for block in outputBlocks {
             h = block(Tensor.concatenate([h, skips.removeLast()], axis: 1), &conditioning)
         }
-        return (finalConv(finalNorm.thenSiLU(h)), conditioning.dropoutGenerator)
+        return (finalConv(h, afterGroupNormSiLU: finalNorm), conditioning.dropoutGenerator)
     }
 
     private func checkInputs(_ x: Tensor, timesteps: [Int], context: Tensor?, classLabels: [Int]?) {

@@ -47,17 +47,18 @@ public final class UNetResBlock: Module, UNetLayer {
     }
 
     private func forward(_ x: Tensor, _ conditioning: inout UNetConditioning) -> Tensor {
-        let h = inConv(inNorm.thenSiLU(x))
+        let h = inConv(x, afterGroupNormSiLU: inNorm)
         let embedding = embProjection(conditioning.embedding.silu())
         let perChannel = [embedding.shape[0], embedding.shape[1], 1, 1]
-        let activated: Tensor
+        let out: Tensor
         if useScaleShiftNorm {
             let halves = embedding.reshaped(to: perChannel).chunked(2, axis: 1)
-            activated = (outNorm(h) * (halves[0] + 1) + halves[1]).silu()
+            out = outConv(conditioning.apply(dropout, to: (outNorm(h) * (halves[0] + 1) + halves[1]).silu()))
+        } else if dropout.isActive {
+            out = outConv(conditioning.apply(dropout, to: outNorm.thenSiLU(h + embedding.reshaped(to: perChannel))))
         } else {
-            activated = outNorm.thenSiLU(h + embedding.reshaped(to: perChannel))
+            out = outConv(h + embedding.reshaped(to: perChannel), afterGroupNormSiLU: outNorm)
         }
-        let out = outConv(conditioning.apply(dropout, to: activated))
         return (skipConnection?(x) ?? x) + out
     }
 }
