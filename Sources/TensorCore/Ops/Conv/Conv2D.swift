@@ -66,11 +66,13 @@ public enum ConvolutionMemory {
     /// forward pass, at the highest resolution, are the ones kept. 0 always recomputes.
     public nonisolated(unsafe) static var keptColumnsLimit = 64 << 20
 
-    /// Weights packed for the implicit-GEMM kernel and kept for the next call while unchanged
-    /// (`PackedWeightCache`), over all convolutions at once, stay under this many bytes: enough for
-    /// the latent UNet's forward weights (sampling packs them once, not once per step), while the
-    /// pixel-space UNet's training step keeps its peak memory under PyTorch's. 0 keeps none.
-    public nonisolated(unsafe) static var packedWeightsLimit = 32 << 20
+    /// Weights packed for the implicit-GEMM kernel or transformed for Winograd and kept for the next
+    /// call while unchanged (`PackedWeightCache`), over all convolutions at once, stay under this many
+    /// bytes: enough for the latent UNet's weights in both forms a training step uses (Winograd's are
+    /// 16/9 of the weight), so its two shards transform each weight once between them and sampling
+    /// once for all its steps; 32 MB left a third of them to be redone per shard (unet-step 5 % slower).
+    /// 0 keeps none.
+    public nonisolated(unsafe) static var packedWeightsLimit = 128 << 20
 
     /// The bytes of columns kept alive now.
     public static var keptBytes: Int {
