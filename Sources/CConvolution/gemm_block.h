@@ -1,6 +1,7 @@
 // What both convolution kernels share: the register-blocked GEMM step (an 8×48 block of the product
-// in 24 AVX-512 registers, per depth step three vectors of 48 columns and eight broadcast weights)
-// and the register transposes that put weights into its [depth][8] layout.
+// in 24 AVX-512 registers, per depth step three vectors of 48 columns and eight broadcast weights),
+// the weight gradient's tile of dWᵀ (the same shape with the roles turned), and the register transposes
+// that put weights into their layouts.
 
 #ifndef LDM_GEMM_BLOCK_H
 #define LDM_GEMM_BLOCK_H
@@ -99,6 +100,102 @@ static inline __attribute__((always_inline)) KERNEL_TARGET void store_columns_of
     for (int i = 8; i < 16; i++) rows[i] = _mm512_setzero_ps();
     transpose_registers(rows);
     for (long j = 0; j < count; j++) _mm256_storeu_ps(packed + 8 * j, _mm512_castps512_ps256(rows[j]));
+}
+
+enum {
+    GRADIENT_MAX_VECTORS = 4,
+    GRADIENT_MAX_TILE_DEPTH = 8,
+};
+
+/// tile [depth_rows][vectors·16] (rows `tile_stride` apart) += Σ over `panels` panels of 48 columns
+/// a [column][block] · b [k][48]ᵀ, where b's panels lie `panel_stride` floats apart.
+static inline __attribute__((always_inline)) KERNEL_TARGET void
+gradient_tile(int vectors, int depth_rows, long block, int panels, const float *a, const float *b, long panel_stride,
+              float *tile, long tile_stride) {
+    __m512 c[GRADIENT_MAX_TILE_DEPTH][GRADIENT_MAX_VECTORS];
+#pragma clang loop unroll(full)
+    for (int q = 0; q < GRADIENT_MAX_TILE_DEPTH; q++)
+#pragma clang loop unroll(full)
+        for (int v = 0; v < GRADIENT_MAX_VECTORS; v++)
+            if (q < depth_rows && v < vectors) c[q][v] = _mm512_loadu_ps(tile + q * tile_stride + 16 * v);
+    for (int panel = 0; panel < panels; panel++) {
+        const float *columns = a + panel * PANEL_COLUMNS * block;
+        const float *rows = b + panel * panel_stride;
+        for (int p = 0; p < PANEL_COLUMNS; p++) {
+            __m512 channels[GRADIENT_MAX_VECTORS];
+#pragma clang loop unroll(full)
+            for (int v = 0; v < GRADIENT_MAX_VECTORS; v++)
+                if (v < vectors) channels[v] = _mm512_load_ps(columns + p * block + 16 * v);
+#pragma clang loop unroll(full)
+            for (int q = 0; q < GRADIENT_MAX_TILE_DEPTH; q++) {
+                if (q >= depth_rows) continue;
+                const __m512 value = _mm512_set1_ps(rows[q * PANEL_COLUMNS + p]);
+#pragma clang loop unroll(full)
+                for (int v = 0; v < GRADIENT_MAX_VECTORS; v++)
+                    if (v < vectors) c[q][v] = _mm512_fmadd_ps(channels[v], value, c[q][v]);
+            }
+        }
+    }
+#pragma clang loop unroll(full)
+    for (int q = 0; q < GRADIENT_MAX_TILE_DEPTH; q++)
+#pragma clang loop unroll(full)
+        for (int v = 0; v < GRADIENT_MAX_VECTORS; v++)
+            if (q < depth_rows && v < vectors) _mm512_storeu_ps(tile + q * tile_stride + 16 * v, c[q][v]);
+}
+
+/// A weight gradient's blocking, for `channels` output channels and `depth` rows of dWᵀ: blocks of 64
+/// channels (4 vectors × 6 depth rows) where they divide the channels evenly, else 48 (3 vectors × 8
+/// rows, the last block narrower).
+typedef struct {
+    bool sixty_four;
+    long block, tile_depth, channel_blocks, tile_stride, tile_rows;
+} gradient_blocking;
+
+static inline gradient_blocking gradient_blocking_of(long channels, long depth) {
+    gradient_blocking b;
+    b.sixty_four = channels % 64 == 0;
+    b.block = b.sixty_four ? 64 : 48;
+    b.tile_depth = b.sixty_four ? 6 : 8;
+    b.channel_blocks = (channels + b.block - 1) / b.block;
+    b.tile_stride = b.channel_blocks * b.block;
+    b.tile_rows = (depth + b.tile_depth - 1) / b.tile_depth * b.tile_depth;
+    return b;
+}
+
+
+/// gradient_tile on channel block `b` with the blocking's tile shape (the block's vectors, fewer in a
+/// narrower last block of 48).
+static inline KERNEL_TARGET void gradient_block_tile(const gradient_blocking *blocking, long channels, long b,
+                                                     int panels, const float *a, const float *rows,
+                                                     long panel_stride, float *tile) {
+    const long stride = blocking->tile_stride;
+    if (blocking->sixty_four) return gradient_tile(4, 6, 64, panels, a, rows, panel_stride, tile, stride);
+    const long remaining = channels - b * 48, vectors = ((remaining < 48 ? remaining : 48) + 15) / 16;
+    if (vectors == 3) gradient_tile(3, 8, 48, panels, a, rows, panel_stride, tile, stride);
+    else if (vectors == 2) gradient_tile(2, 8, 48, panels, a, rows, panel_stride, tile, stride);
+    else gradient_tile(1, 8, 48, panels, a, rows, panel_stride, tile, stride);
+}
+
+/// target [16][target_stride] = source [16][source_stride]ᵀ for a 16×16 block.
+static inline KERNEL_TARGET void transpose_block(const float *source, long source_stride, float *target, long target_stride) {
+    __m512 r[16];
+    for (int i = 0; i < 16; i++) r[i] = _mm512_loadu_ps(source + i * source_stride);
+    transpose_registers(r);
+    for (int i = 0; i < 16; i++) _mm512_storeu_ps(target + i * target_stride, r[i]);
+}
+
+/// target [columns][rows] = source [rows][columns] (rows `source_stride` apart): whole 16×16 blocks
+/// in registers, the edges value by value.
+static inline KERNEL_TARGET void transpose_into(const float *source, long source_stride, long rows, long columns,
+                                         float *target) {
+    const long whole_rows = rows / 16 * 16, whole_columns = columns / 16 * 16;
+    for (long row = 0; row < whole_rows; row += 16)
+        for (long column = 0; column < whole_columns; column += 16)
+            transpose_block(source + row * source_stride + column, source_stride, target + column * rows + row, rows);
+    for (long column = 0; column < columns; column++) {
+        const long first_row = column < whole_columns ? whole_rows : 0;
+        for (long row = first_row; row < rows; row++) target[column * rows + row] = source[row * source_stride + column];
+    }
 }
 
 #endif

@@ -275,45 +275,7 @@ enum {
     /// Panels of columns packed and multiplied together: 96 columns of dY for 64 channels (24 KB) and
     /// a tile's packed rows stay in L1 while the tiles pass over them.
     GRADIENT_PANELS = 2,
-    GRADIENT_MAX_VECTORS = 4,
-    GRADIENT_MAX_TILE_DEPTH = 8,
 };
-
-/// tile [depth_rows][vectors·16] (rows `tile_stride` apart) += Σ over `panels` panels of 48 columns
-/// a [column][block] · b [k][48]ᵀ, where b's panels lie `panel_stride` floats apart.
-static inline __attribute__((always_inline)) KERNEL_TARGET void
-gradient_tile(int vectors, int depth_rows, long block, int panels, const float *a, const float *b, long panel_stride,
-              float *tile, long tile_stride) {
-    __m512 c[GRADIENT_MAX_TILE_DEPTH][GRADIENT_MAX_VECTORS];
-#pragma clang loop unroll(full)
-    for (int q = 0; q < GRADIENT_MAX_TILE_DEPTH; q++)
-#pragma clang loop unroll(full)
-        for (int v = 0; v < GRADIENT_MAX_VECTORS; v++)
-            if (q < depth_rows && v < vectors) c[q][v] = _mm512_loadu_ps(tile + q * tile_stride + 16 * v);
-    for (int panel = 0; panel < panels; panel++) {
-        const float *columns = a + panel * PANEL_COLUMNS * block;
-        const float *rows = b + panel * panel_stride;
-        for (int p = 0; p < PANEL_COLUMNS; p++) {
-            __m512 channels[GRADIENT_MAX_VECTORS];
-#pragma clang loop unroll(full)
-            for (int v = 0; v < GRADIENT_MAX_VECTORS; v++)
-                if (v < vectors) channels[v] = _mm512_load_ps(columns + p * block + 16 * v);
-#pragma clang loop unroll(full)
-            for (int q = 0; q < GRADIENT_MAX_TILE_DEPTH; q++) {
-                if (q >= depth_rows) continue;
-                const __m512 value = _mm512_set1_ps(rows[q * PANEL_COLUMNS + p]);
-#pragma clang loop unroll(full)
-                for (int v = 0; v < GRADIENT_MAX_VECTORS; v++)
-                    if (v < vectors) c[q][v] = _mm512_fmadd_ps(channels[v], value, c[q][v]);
-            }
-        }
-    }
-#pragma clang loop unroll(full)
-    for (int q = 0; q < GRADIENT_MAX_TILE_DEPTH; q++)
-#pragma clang loop unroll(full)
-        for (int v = 0; v < GRADIENT_MAX_VECTORS; v++)
-            if (q < depth_rows && v < vectors) _mm512_storeu_ps(tile + q * tile_stride + 16 * v, c[q][v]);
-}
 
 /// Packs dY's channels first..<first+block for the panels' columns, [column][block]: zeros for
 /// channels past the last and for columns past the panels' ends.
@@ -335,49 +297,9 @@ static void pack_output_gradient(const ldm_convolution_shape *s, const float *ou
     }
 }
 
-/// target [16][target_stride] = source [16][source_stride]ᵀ for a 16×16 block.
-static KERNEL_TARGET void transpose_block(const float *source, long source_stride, float *target, long target_stride) {
-    __m512 r[16];
-    for (int i = 0; i < 16; i++) r[i] = _mm512_loadu_ps(source + i * source_stride);
-    transpose_registers(r);
-    for (int i = 0; i < 16; i++) _mm512_storeu_ps(target + i * target_stride, r[i]);
-}
-
-/// target [columns][rows] = source [rows][columns] (rows `source_stride` apart): whole 16×16 blocks
-/// in registers, the edges value by value.
-static KERNEL_TARGET void transpose_into(const float *source, long source_stride, long rows, long columns,
-                                         float *target) {
-    const long whole_rows = rows / 16 * 16, whole_columns = columns / 16 * 16;
-    for (long row = 0; row < whole_rows; row += 16)
-        for (long column = 0; column < whole_columns; column += 16)
-            transpose_block(source + row * source_stride + column, source_stride, target + column * rows + row, rows);
-    for (long column = 0; column < columns; column++) {
-        const long first_row = column < whole_columns ? whole_rows : 0;
-        for (long row = first_row; row < rows; row++) target[column * rows + row] = source[row * source_stride + column];
-    }
-}
-
-/// The weight gradient's blocking for `shape`: blocks of 64 channels (4 vectors × 6 depth rows) where
-/// they divide the channels evenly, else 48 (3 vectors × 8 rows, the last block narrower).
-typedef struct {
-    bool sixty_four;
-    long block, tile_depth, channel_blocks, tile_stride, tile_rows;
-} gradient_blocking;
-
-static gradient_blocking blocking_of(const ldm_convolution_shape *s) {
-    gradient_blocking b;
-    b.sixty_four = s->out_channels % 64 == 0;
-    b.block = b.sixty_four ? 64 : 48;
-    b.tile_depth = b.sixty_four ? 6 : 8;
-    b.channel_blocks = (s->out_channels + b.block - 1) / b.block;
-    b.tile_stride = b.channel_blocks * b.block;
-    b.tile_rows = (depth_of(s) + b.tile_depth - 1) / b.tile_depth * b.tile_depth;
-    return b;
-}
-
 /// Floats of dWᵀ, the packed column panels and the packed output gradient, in that order.
 static size_t gradient_scratch_parts(const ldm_convolution_shape *s, size_t parts[3]) {
-    const gradient_blocking b = blocking_of(s);
+    const gradient_blocking b = gradient_blocking_of(s->out_channels, depth_of(s));
     parts[0] = (size_t)(b.tile_rows * b.tile_stride);
     parts[1] = (size_t)(GRADIENT_PANELS * DEPTH_BLOCK * PANEL_COLUMNS);
     parts[2] = (size_t)(b.channel_blocks * GRADIENT_PANELS * PANEL_COLUMNS * b.block);
@@ -394,8 +316,7 @@ KERNEL_TARGET void ldm_convolution_weight_gradient(ldm_convolution_shape shape_v
                                                    long column_begin, long column_end, float *scratch) {
     const ldm_convolution_shape *shape = &shape_value;
     const long depth = depth_of(shape), channels = shape->out_channels;
-    const gradient_blocking blocking = blocking_of(shape);
-    const bool sixty_four = blocking.sixty_four;
+    const gradient_blocking blocking = gradient_blocking_of(channels, depth);
     const long block = blocking.block, tile_depth = blocking.tile_depth, channel_blocks = blocking.channel_blocks;
     const long tile_stride = blocking.tile_stride, depth_block = DEPTH_BLOCK / tile_depth * tile_depth;
     size_t parts[3];
@@ -422,18 +343,11 @@ KERNEL_TARGET void ldm_convolution_weight_gradient(ldm_convolution_shape shape_v
             const long block_depth = smaller(depth - k, depth_block);
             for (int panel = 0; panel < panels; panel++)
                 pack_columns(shape, input, &plans[panel], k, k + block_depth, packed + panel * panel_stride);
-            for (long b = 0; b < channel_blocks; b++) {
-                const int vectors = (int)((smaller(channels - b * block, block) + 15) / 16);
-                const float *a = gradient + b * block_floats;
-                for (long q = 0; q < block_depth; q += tile_depth) {
-                    float *tile = transposed + (k + q) * tile_stride + b * block;
-                    const float *rows = packed + q * PANEL_COLUMNS;
-                    if (sixty_four) gradient_tile(4, 6, 64, panels, a, rows, panel_stride, tile, tile_stride);
-                    else if (vectors == 3) gradient_tile(3, 8, 48, panels, a, rows, panel_stride, tile, tile_stride);
-                    else if (vectors == 2) gradient_tile(2, 8, 48, panels, a, rows, panel_stride, tile, tile_stride);
-                    else gradient_tile(1, 8, 48, panels, a, rows, panel_stride, tile, tile_stride);
-                }
-            }
+            for (long b = 0; b < channel_blocks; b++)
+                for (long q = 0; q < block_depth; q += tile_depth)
+                    gradient_block_tile(&blocking, channels, b, panels, gradient + b * block_floats,
+                                        packed + q * PANEL_COLUMNS, panel_stride,
+                                        transposed + (k + q) * tile_stride + b * block);
         }
     }
     transpose_into(transposed, tile_stride, depth, channels, weight_gradient);

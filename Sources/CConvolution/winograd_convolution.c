@@ -19,6 +19,7 @@
 
 #include <immintrin.h>
 #include <stdint.h>
+#include <string.h>
 
 enum {
     /// Positions ξ of a 4×4 transform.
@@ -247,4 +248,135 @@ KERNEL_TARGET void ldm_winograd_forward(ldm_convolution_shape shape, const float
         }
         write_tiles(s, products, rows, bias, &panel, vectors, output);
     }
+}
+
+// The weight gradient. With M = Σ_c U_c ⊙ V_c and Y = Aᵀ·M·A per tile, the output gradient dY of a tile
+// gives dM = A·dY·Aᵀ, each U_c gets dU_c = Σ_tiles dM ⊙ V_c, and each kernel dg = Gᵀ·dU·G. For each ξ
+// that sum is a GEMM, dUᵀ_ξ [Cin, Cout] = Σ_tiles V_ξ [Cin, tiles] · dM_ξ [tiles, Cout]: 16 products
+// per channel pair and tile where the direct weight gradient does 36. The panels' V are the forward
+// pass's transform; dM is packed [tile][block of output channels] and the shared tile of dWᵀ
+// (gemm_block.h) accumulates dUᵀ_ξ while the panel's tiles stream past.
+
+/// The scratch parts: V [ξ][depth block][48], dM [ξ][channels][48] and packed [ξ][block][48][block
+/// channels], dUᵀ [ξ][Cin rows][channels], in that order.
+static size_t gradient_parts(const ldm_convolution_shape *s, size_t parts[4]) {
+    const gradient_blocking b = gradient_blocking_of(s->out_channels, s->in_channels);
+    parts[0] = POSITIONS * POSITION_STRIDE;
+    parts[1] = (size_t)(POSITIONS * b.tile_stride * PANEL_COLUMNS);
+    parts[2] = parts[1];
+    parts[3] = (size_t)(POSITIONS * b.tile_rows * b.tile_stride);
+    return parts[0] + parts[1] + parts[2] + parts[3];
+}
+
+size_t ldm_winograd_weight_gradient_scratch_count(ldm_convolution_shape shape) {
+    size_t parts[4];
+    return gradient_parts(&shape, parts);
+}
+
+/// dM [ξ][o][48] = A·dY·Aᵀ for each output channel o of the panel's tiles (first `vectors` vectors),
+/// A = [1 0; 1 1; 1 −1; 0 −1]; outputs outside the image read as zeros. Rows are `rows` apart per ξ.
+static KERNEL_TARGET void transform_output_gradient(const ldm_convolution_shape *s, const float *output_gradient,
+                                                    const tile_panel *panel, long vectors, long rows,
+                                                    float *transformed) {
+    const long spatial = s->out_height * s->out_width, width = s->out_width;
+    for (long o = 0; o < s->out_channels; o++) {
+        const float *source = output_gradient + o * spatial;
+        for (int v = 0; v < vectors; v++) {
+            __m512 dy[2][2], t[4][2];
+            for (int a = 0; a < 2; a++)
+                for (int b = 0; b < 2; b++) {
+                    const __m512i at = _mm512_add_epi32(panel->write_offset[v], _mm512_set1_epi32((int)(a * width + b)));
+                    dy[a][b] = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), panel->writes[v][a][b], at, source, 4);
+                }
+            for (int b = 0; b < 2; b++) {
+                t[0][b] = dy[0][b];
+                t[1][b] = _mm512_add_ps(dy[0][b], dy[1][b]);
+                t[2][b] = _mm512_sub_ps(dy[0][b], dy[1][b]);
+                t[3][b] = _mm512_sub_ps(_mm512_setzero_ps(), dy[1][b]);
+            }
+            for (int i = 0; i < 4; i++) {
+                float *target = transformed + (4 * i * rows + o) * PANEL_COLUMNS + 16 * v;
+                const long next = rows * PANEL_COLUMNS;
+                _mm512_store_ps(target, t[i][0]);
+                _mm512_store_ps(target + next, _mm512_add_ps(t[i][0], t[i][1]));
+                _mm512_store_ps(target + 2 * next, _mm512_sub_ps(t[i][0], t[i][1]));
+                _mm512_store_ps(target + 3 * next, _mm512_sub_ps(_mm512_setzero_ps(), t[i][1]));
+            }
+        }
+    }
+}
+
+/// dW [o][c][3][3] = Gᵀ·dU·G for every kernel, from dUᵀ [ξ][c][o] (rows `stride` apart, planes `plane`
+/// apart), with Gᵀ = [1 ½ ½ 0; 0 ½ −½ 0; 0 ½ ½ 1]: 16 output channels at a time, their 9 values turned
+/// into 16 rows of 9 by a register transpose.
+static KERNEL_TARGET void write_kernel_gradients(const ldm_convolution_shape *s, const float *transposed, long stride,
+                                                 long plane, float *weight_gradient) {
+    const long cin = s->in_channels, cout = s->out_channels;
+    const __m512 half = _mm512_set1_ps(0.5f);
+    for (long o = 0; o < cout; o += 16) {
+        const long count = smaller(cout - o, 16);
+        const __mmask16 valid = (__mmask16)((1u << count) - 1);
+        for (long c = 0; c < cin; c++) {
+            __m512 u[4][4], t[3][4], values[16];
+            for (int xi = 0; xi < POSITIONS; xi++)
+                u[xi / 4][xi % 4] = _mm512_maskz_loadu_ps(valid, transposed + xi * plane + c * stride + o);
+            for (int j = 0; j < 4; j++) {
+                const __m512 middle = _mm512_mul_ps(half, _mm512_add_ps(u[1][j], u[2][j]));
+                t[0][j] = _mm512_add_ps(u[0][j], middle);
+                t[1][j] = _mm512_mul_ps(half, _mm512_sub_ps(u[1][j], u[2][j]));
+                t[2][j] = _mm512_add_ps(middle, u[3][j]);
+            }
+            for (int a = 0; a < 3; a++) {
+                const __m512 middle = _mm512_mul_ps(half, _mm512_add_ps(t[a][1], t[a][2]));
+                values[3 * a] = _mm512_add_ps(t[a][0], middle);
+                values[3 * a + 1] = _mm512_mul_ps(half, _mm512_sub_ps(t[a][1], t[a][2]));
+                values[3 * a + 2] = _mm512_add_ps(middle, t[a][3]);
+            }
+            for (int i = 9; i < 16; i++) values[i] = _mm512_setzero_ps();
+            transpose_registers(values);
+            for (long l = 0; l < count; l++)
+                _mm512_mask_storeu_ps(weight_gradient + ((o + l) * cin + c) * 9, 0x1ff, values[l]);
+        }
+    }
+}
+
+KERNEL_TARGET void ldm_winograd_weight_gradient(ldm_convolution_shape shape, const float *input,
+                                                const float *output_gradient, float *weight_gradient,
+                                                long tile_begin, long tile_end, float *scratch) {
+    const ldm_convolution_shape *s = &shape;
+    const long channels = s->in_channels;
+    const gradient_blocking blocking = gradient_blocking_of(s->out_channels, channels);
+    const long rows = blocking.tile_stride, depth_block = DEPTH_BLOCK / blocking.tile_depth * blocking.tile_depth;
+    size_t parts[4];
+    gradient_parts(s, parts);
+    float *patches = scratch, *transformed = patches + parts[0], *packed = transformed + parts[1];
+    float *gradient = packed + parts[2];
+    const long plane = blocking.tile_rows * rows, packed_plane = rows * PANEL_COLUMNS;
+    // dM rows past the last output channel stay zero; dUᵀ starts at zero.
+    memset(transformed, 0, sizeof(float) * parts[1]);
+    memset(gradient, 0, sizeof(float) * parts[3]);
+    tile_panel panel;
+    for (long begin = tile_begin; begin < tile_end; begin += PANEL_COLUMNS) {
+        plan_tiles(s, begin, smaller(tile_end, begin + PANEL_COLUMNS), &panel);
+        // All three vectors, so that lanes past the panel's last tile hold zeros in dM and in V and add
+        // nothing.
+        transform_output_gradient(s, output_gradient, &panel, PANEL_VECTORS, rows, transformed);
+        for (long xi = 0; xi < POSITIONS; xi++)
+            for (long b = 0; b < blocking.channel_blocks; b++)
+                transpose_into(transformed + (xi * rows + b * blocking.block) * PANEL_COLUMNS, PANEL_COLUMNS,
+                               blocking.block, PANEL_COLUMNS,
+                               packed + xi * packed_plane + b * blocking.block * PANEL_COLUMNS);
+        for (long k = 0; k < channels; k += depth_block) {
+            const long depth = smaller(channels - k, depth_block);
+            transform_patches(s, input, &panel, PANEL_VECTORS, k, k + depth, patches);
+            for (long xi = 0; xi < POSITIONS; xi++)
+                for (long b = 0; b < blocking.channel_blocks; b++)
+                    for (long q = 0; q < depth; q += blocking.tile_depth)
+                        gradient_block_tile(&blocking, s->out_channels, b, 1,
+                                            packed + xi * packed_plane + b * blocking.block * PANEL_COLUMNS,
+                                            patches + xi * POSITION_STRIDE + q * PANEL_COLUMNS, 0,
+                                            gradient + xi * plane + (k + q) * rows + b * blocking.block);
+        }
+    }
+    write_kernel_gradients(s, gradient, rows, plane, weight_gradient);
 }

@@ -57,41 +57,28 @@ struct ImplicitGEMMConvolution {
 
     /// dW [Cout, Cin, kh, kw] = Σ over the output columns of dY times each column's receptive field in
     /// x, the columns cut into fixed ranges (one partial sum each, added in order, so the result does
-    /// not depend on the thread count).
+    /// not depend on the thread count); by Winograd where it applies.
     func weightGradient(_ dy: Tensor, input x: Tensor) -> Tensor {
+        if let winograd = WinogradConvolution(shape), winograd.computesWeightGradient {
+            return winograd.weightGradient(dy, input: x)
+        }
         let shape = shape, g = geometry
-        let columns = g.batch * g.outSpatial
-        let panels = (columns + Self.panelColumns - 1) / Self.panelColumns
-        let parts = max(1, min(maxWeightGradientParts, panels / Self.panelsPerWeightGradientPart))
-        return Tensor(shape: [g.outChannels, g.inChannels, g.kernelHeight, g.kernelWidth]) { dw in
-            let partials = TensorStorage(uninitializedCount: (parts - 1) * g.weightCount)
-            withExtendedLifetime(partials) {
-                dy.withUnsafeScalars { dys in
-                    x.withUnsafeScalars { xs in
-                        parallelFor(parts) { part in
-                            let sum = part == 0 ? dw.baseAddress! : partials.pointer + (part - 1) * g.weightCount
-                            let range = Self.columns(ofPart: part, parts: parts, panels: panels, columns: columns)
-                            let scratch = TensorStorage(
-                                uninitializedCount: Int(ldm_convolution_weight_gradient_scratch_count(shape)))
-                            withExtendedLifetime(scratch) {
-                                ldm_convolution_weight_gradient(shape, xs.baseAddress!, dys.baseAddress!, sum,
-                                                                range.lowerBound, range.upperBound, scratch.pointer)
-                            }
-                        }
-                    }
+        let parts = PanelParts(items: g.batch * g.outSpatial, panelSize: Self.panelColumns,
+                               panelsPerPart: Self.panelsPerWeightGradientPart, maxParts: maxWeightGradientParts)
+        return dy.withUnsafeScalars { dys in
+            x.withUnsafeScalars { xs in
+                summedWeightGradient(shape: [g.outChannels, g.inChannels, g.kernelHeight, g.kernelWidth], parts: parts,
+                                     scratchCount: Int(ldm_convolution_weight_gradient_scratch_count(shape))) {
+                    range, sum, scratch in
+                    ldm_convolution_weight_gradient(shape, xs.baseAddress!, dys.baseAddress!, sum, range.lowerBound,
+                                                    range.upperBound, scratch)
                 }
-                addPartials(partials.pointer, count: parts - 1, into: dw.baseAddress!, g.weightCount)
             }
         }
     }
 
     /// Partial weight gradients cover at least this many panels of columns each.
     private static let panelsPerWeightGradientPart = 16
-
-    /// The columns of part `part` of `parts`: whole panels, the last part ending at `columns`.
-    private static func columns(ofPart part: Int, parts: Int, panels: Int, columns: Int) -> Range<Int> {
-        (part * panels / parts * panelColumns)..<min(columns, (part + 1) * panels / parts * panelColumns)
-    }
 
     /// The weight in the kernel's layout, from the cache while the weight is unchanged.
     private func packed(_ weight: Tensor, turned: Bool) -> TensorStorage {
@@ -115,14 +102,13 @@ struct ImplicitGEMMConvolution {
     private func run(_ x: Tensor, packedWeight: TensorStorage, bias: Tensor?) -> Tensor {
         let shape = shape
         let biasValues = bias?.scalars
-        let columns = geometry.batch * geometry.outSpatial
-        let panels = (columns + Self.panelColumns - 1) / Self.panelColumns
-        let chunks = max(1, panels / Self.panelsPerChunk)
+        let chunks = PanelParts(items: geometry.batch * geometry.outSpatial, panelSize: Self.panelColumns,
+                                panelsPerPart: Self.panelsPerChunk)
         return Tensor(shape: geometry.outputShape) { out in
             withExtendedLifetime(packedWeight) {
                 x.withUnsafeScalars { xs in
-                    parallelFor(chunks) { chunk in
-                        let range = Self.columns(ofPart: chunk, parts: chunks, panels: panels, columns: columns)
+                    parallelFor(chunks.count) { chunk in
+                        let range = chunks.range(chunk)
                         ldm_convolution_forward(shape, xs.baseAddress!, packedWeight.pointer, biasValues,
                                                 out.baseAddress!, range.lowerBound, range.upperBound)
                     }

@@ -17,7 +17,8 @@ public enum Winograd {
 }
 
 /// A convolution the Winograd kernel computes: the implicit-GEMM kernel's (`ImplicitGEMMConvolution`)
-/// 3×3, stride-1 convolutions with padding 1 on every side, of at least 16 input channels.
+/// 3×3, stride-1 convolutions with padding 1 on every side, of at least 16 input channels: forward,
+/// input gradient and (with enough tiles) weight gradient.
 struct WinogradConvolution {
     let shape: ldm_convolution_shape
 
@@ -39,6 +40,33 @@ struct WinogradConvolution {
     /// conv(x, W') with W' the turned weight, as `ImplicitGEMMConvolution.forward(_:turnedWeight:)`.
     func forward(_ x: Tensor, turnedWeight weight: Tensor) -> Tensor {
         run(x, transformedWeight: transformed(weight, layout: .turnedWinograd), bias: nil)
+    }
+
+    /// Whether the weight gradient runs by Winograd too: with fewer tiles its fixed costs (the
+    /// transform of every kernel's gradient) outweigh the products saved (16 tiles of 4×4 maps: 0.84×
+    /// the direct kernel; 64 tiles of 8×8: 1.26×; 512 of 32×32: 1.58×).
+    var computesWeightGradient: Bool { ldm_winograd_tile_count(shape) >= Self.fewestGradientTiles }
+
+    private static let fewestGradientTiles = 64
+    /// Partial weight gradients cover at least this many panels of tiles each (192 tiles, about the
+    /// direct kernel's 16 panels of 48 columns in outputs).
+    private static let panelsPerWeightGradientPart = 4
+
+    /// dW [Cout, Cin, 3, 3], as `ImplicitGEMMConvolution.weightGradient`, over fixed ranges of tiles.
+    func weightGradient(_ dy: Tensor, input x: Tensor) -> Tensor {
+        let shape = shape
+        let parts = PanelParts(items: ldm_winograd_tile_count(shape), panelSize: Self.panelTiles,
+                               panelsPerPart: Self.panelsPerWeightGradientPart, maxParts: maxWeightGradientParts)
+        return dy.withUnsafeScalars { dys in
+            x.withUnsafeScalars { xs in
+                summedWeightGradient(shape: [shape.out_channels, shape.in_channels, 3, 3], parts: parts,
+                                     scratchCount: Int(ldm_winograd_weight_gradient_scratch_count(shape))) {
+                    range, sum, scratch in
+                    ldm_winograd_weight_gradient(shape, xs.baseAddress!, dys.baseAddress!, sum, range.lowerBound,
+                                                 range.upperBound, scratch)
+                }
+            }
+        }
     }
 
     /// The transformed weight, from the cache while the weight is unchanged.
@@ -63,19 +91,17 @@ struct WinogradConvolution {
     private func run(_ x: Tensor, transformedWeight: TensorStorage, bias: Tensor?) -> Tensor {
         let shape = shape
         let biasValues = bias?.scalars
-        let tiles = ldm_winograd_tile_count(shape)
-        let panels = (tiles + Self.panelTiles - 1) / Self.panelTiles
-        let chunks = max(1, panels / Self.panelsPerChunk)
+        let chunks = PanelParts(items: ldm_winograd_tile_count(shape), panelSize: Self.panelTiles,
+                                panelsPerPart: Self.panelsPerChunk)
         return Tensor(shape: [shape.batch, shape.out_channels, shape.out_height, shape.out_width]) { out in
             withExtendedLifetime(transformedWeight) {
                 x.withUnsafeScalars { xs in
-                    parallelFor(chunks) { chunk in
-                        let first = chunk * panels / chunks * Self.panelTiles
-                        let end = min(tiles, (chunk + 1) * panels / chunks * Self.panelTiles)
+                    parallelFor(chunks.count) { chunk in
+                        let range = chunks.range(chunk)
                         let scratch = TensorStorage(uninitializedCount: Int(ldm_winograd_scratch_count(shape)))
                         withExtendedLifetime(scratch) {
                             ldm_winograd_forward(shape, xs.baseAddress!, transformedWeight.pointer, biasValues,
-                                                 out.baseAddress!, first, end, scratch.pointer)
+                                                 out.baseAddress!, range.lowerBound, range.upperBound, scratch.pointer)
                         }
                     }
                 }
