@@ -12,29 +12,14 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "timing.h"
+
 #define BUILD(P)                                                                                                       \
     size_t P##_count(ldm_convolution_shape);                                                                           \
     void P##_pack(ldm_convolution_shape, const float *, float *);                                                       \
     void P##_forward(ldm_convolution_shape, const float *, const float *, const float *, float *, long, long);
 BUILD(A)
 BUILD(B)
-
-static double now(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec + t.tv_nsec * 1e-9;
-}
-
-static int ascending(const void *a, const void *b) {
-    const double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-static float *random_values(long count) {
-    float *values = malloc(sizeof(float) * count);
-    for (long i = 0; i < count; i++) values[i] = rand() / (float)RAND_MAX - 0.5f;
-    return values;
-}
 
 int main(int argc, char **argv) {
     if (argc < 6) {

@@ -201,27 +201,32 @@ final class Conv2DTests: XCTestCase {
         }
     }
 
-    /// Packed weights are reused only while the weight is unchanged: a weight written in place (as
-    /// the optimizers write theirs) gives the new weight's results, forward and in the input gradient.
+    /// Packed and Winograd-transformed weights are reused only while the weight is unchanged: a weight
+    /// written in place (as the optimizers write theirs) gives the new weight's results, forward and in
+    /// the input gradient, on the direct kernel (3 input channels) and by Winograd (16).
     func testAWeightWrittenInPlaceIsPackedAgain() {
         let limit = ConvolutionMemory.packedWeightsLimit
         ConvolutionMemory.packedWeightsLimit = 1 << 20
         defer { ConvolutionMemory.packedWeightsLimit = limit }
         var rng = SeededGenerator(seed: 23)
-        let x = Tensor.randomNormal([2, 3, 6, 6], using: &rng).asLeaf()
-        var weight = Tensor.randomNormal([4, 3, 3, 3], using: &rng)
-        func run() -> (y: Tensor, dx: Tensor) {
-            let y = conv2d(x, weight: weight, padding: .uniform(1))
-            return (y, gradients(of: (y * y).sum(), wrt: [x])[0])
+        for channels in [3, 16] {
+            let x = Tensor.randomNormal([2, channels, 6, 6], using: &rng).asLeaf()
+            var weight = Tensor.randomNormal([16, channels, 3, 3], using: &rng)
+            func run() -> (y: Tensor, dx: Tensor) {
+                let y = conv2d(x, weight: weight, padding: .uniform(1))
+                return (y, gradients(of: (y * y).sum(), wrt: [x])[0])
+            }
+            let before = run()
+            weight.withMutableScalars { values in
+                for i in values.indices { values[i] *= 2 }
+            }
+            let after = run()
+            // y doubles; the gradient of Σy², 2·Σ y·∂y/∂x, quadruples.
+            assertClose(after.y, Tensor(shape: before.y.shape, scalars: before.y.scalars.map { $0 * 2 }),
+                        rtol: 1e-5, atol: 1e-4, "\(channels) channels")
+            assertClose(after.dx, Tensor(shape: before.dx.shape, scalars: before.dx.scalars.map { $0 * 4 }),
+                        rtol: 1e-5, atol: 1e-3, "\(channels) channels")
         }
-        let before = run()
-        weight.withMutableScalars { values in
-            for i in values.indices { values[i] *= 2 }
-        }
-        let after = run()
-        // y doubles; the gradient of Σy², 2·Σ y·∂y/∂x, quadruples.
-        assertClose(after.y, Tensor(shape: before.y.shape, scalars: before.y.scalars.map { $0 * 2 }), rtol: 1e-5, atol: 1e-5)
-        assertClose(after.dx, Tensor(shape: before.dx.shape, scalars: before.dx.scalars.map { $0 * 4 }), rtol: 1e-5, atol: 1e-4)
     }
 
     /// With no memory for packed weights, every call packs its own: the same results.

@@ -67,25 +67,6 @@ final class WinogradTests: XCTestCase {
         }
     }
 
-    /// A transformed weight is reused only while the weight is unchanged: written in place (as the
-    /// optimizers write theirs), the new weight's results come out, forward and in the input gradient.
-    func testAWeightWrittenInPlaceIsTransformedAgain() {
-        var rng = SeededGenerator(seed: 33)
-        let x = Tensor.randomNormal([2, 16, 6, 6], using: &rng).asLeaf()
-        var weight = Tensor.randomNormal([16, 16, 3, 3], using: &rng)
-        func run() -> (y: Tensor, dx: Tensor) {
-            let y = conv2d(x, weight: weight, padding: .uniform(1))
-            return (y, gradients(of: (y * y).sum(), wrt: [x])[0])
-        }
-        let before = run()
-        weight.withMutableScalars { values in
-            for i in values.indices { values[i] *= 2 }
-        }
-        let after = run()
-        assertClose(after.y, Tensor(shape: before.y.shape, scalars: before.y.scalars.map { $0 * 2 }), rtol: 1e-5, atol: 1e-5)
-        assertClose(after.dx, Tensor(shape: before.dx.shape, scalars: before.dx.scalars.map { $0 * 4 }), rtol: 1e-5, atol: 1e-4)
-    }
-
     /// The tiles are cut into chunks by their count alone, so the thread count changes nothing.
     func testResultsDoNotDependOnTheThreadCount() {
         var rng = SeededGenerator(seed: 34)
