@@ -13,8 +13,14 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 a=${1:-}
 b=${2:-$kernel}
-if [ -z "$a" ]; then a=$work/head.c; git show "HEAD:$kernel" > "$a"; fi
-include=-ISources/CConvolution/include
+# HEAD's kernel beside HEAD's shared header (a quoted include looks beside the file first); other
+# files fall back to the working tree's header.
+if [ -z "$a" ]; then
+    a=$work/head.c
+    git show "HEAD:$kernel" > "$a"
+    git show "HEAD:Sources/CConvolution/gemm_block.h" > "$work/gemm_block.h"
+fi
+include="-ISources/CConvolution/include -ISources/CConvolution"
 renamed() {
     echo "-Dldm_convolution_packed_weight_count=$1_count -Dldm_convolution_pack_weight=$1_pack" \
          "-Dldm_convolution_forward=$1_forward -Dldm_convolution_pack_turned_weight=$1_turned" \

@@ -24,6 +24,11 @@ enum {
     DEPTH_BLOCK = 128,
 };
 
+static inline long smaller(long a, long b) { return a < b ? a : b; }
+
+/// Blocks of 8 output channels (BLOCK_ROWS) the packed and transformed weights are cut into.
+static inline long row_blocks_of(const ldm_convolution_shape *s) { return (s->out_channels + BLOCK_ROWS - 1) / BLOCK_ROWS; }
+
 /// tile [8][16·vectors] (+)= a [depth][8]ᵀ · b [depth][16·vectors], rows of tile and b a panel
 /// (48 floats) apart: the first `vectors` (a constant once inlined) of a panel's three vectors.
 static inline __attribute__((always_inline)) KERNEL_TARGET void

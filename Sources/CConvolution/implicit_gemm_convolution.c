@@ -32,10 +32,6 @@ bool ldm_convolution_kernels_available(void) {
 
 static long depth_of(const ldm_convolution_shape *s) { return s->in_channels * s->kernel_height * s->kernel_width; }
 
-static long row_blocks_of(const ldm_convolution_shape *s) { return (s->out_channels + BLOCK_ROWS - 1) / BLOCK_ROWS; }
-
-static inline long smaller(long a, long b) { return a < b ? a : b; }
-
 size_t ldm_convolution_packed_weight_count(ldm_convolution_shape shape) {
     return (size_t)(row_blocks_of(&shape) * BLOCK_ROWS * depth_of(&shape));
 }

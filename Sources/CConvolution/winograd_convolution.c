@@ -30,8 +30,6 @@ enum {
 
 static long tiles_down(const ldm_convolution_shape *s) { return (s->out_height + 1) / 2; }
 static long tiles_across(const ldm_convolution_shape *s) { return (s->out_width + 1) / 2; }
-static long row_blocks(const ldm_convolution_shape *s) { return (s->out_channels + BLOCK_ROWS - 1) / BLOCK_ROWS; }
-static inline long smaller(long a, long b) { return a < b ? a : b; }
 
 bool ldm_winograd_applies(ldm_convolution_shape s) {
     // Gathers and scatters index the input and output with 32-bit offsets.
@@ -45,7 +43,7 @@ bool ldm_winograd_applies(ldm_convolution_shape s) {
 long ldm_winograd_tile_count(ldm_convolution_shape s) { return s.batch * tiles_down(&s) * tiles_across(&s); }
 
 size_t ldm_winograd_transformed_weight_count(ldm_convolution_shape s) {
-    return (size_t)(POSITIONS * row_blocks(&s) * BLOCK_ROWS * s.in_channels);
+    return (size_t)(POSITIONS * row_blocks_of(&s) * BLOCK_ROWS * s.in_channels);
 }
 
 /// u = G·g·Gᵀ with G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1], for 16 kernels g at once (one per lane).
@@ -74,7 +72,7 @@ static inline __attribute__((always_inline)) KERNEL_TARGET void transform_kernel
 /// [channel][8] layout by a register transpose.
 static KERNEL_TARGET void transform_weight(ldm_convolution_shape s, const float *weight, bool turned,
                                            float *transformed) {
-    const long cin = s.in_channels, cout = s.out_channels, blocks = row_blocks(&s);
+    const long cin = s.in_channels, cout = s.out_channels, blocks = row_blocks_of(&s);
     const long position_stride = blocks * BLOCK_ROWS * cin;
     const __m512i lane = _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
     // Kernel of channel c + lane: weight [o][c][3][3] 9 floats apart, or, turned, weight [c][o][3][3]
@@ -222,14 +220,14 @@ static KERNEL_TARGET void write_tiles(const ldm_convolution_shape *s, const floa
 }
 
 size_t ldm_winograd_scratch_count(ldm_convolution_shape shape) {
-    return (size_t)(POSITIONS * POSITION_STRIDE + POSITIONS * row_blocks(&shape) * BLOCK_ROWS * PANEL_COLUMNS);
+    return (size_t)(POSITIONS * POSITION_STRIDE + POSITIONS * row_blocks_of(&shape) * BLOCK_ROWS * PANEL_COLUMNS);
 }
 
 KERNEL_TARGET void ldm_winograd_forward(ldm_convolution_shape shape, const float *input, const float *transformed_weight,
                                         const float *bias, float *output, long tile_begin, long tile_end,
                                         float *scratch) {
     const ldm_convolution_shape *s = &shape;
-    const long channels = s->in_channels, blocks = row_blocks(s), rows = blocks * BLOCK_ROWS;
+    const long channels = s->in_channels, blocks = row_blocks_of(s), rows = blocks * BLOCK_ROWS;
     // V [ξ][depth block][48], then M [ξ][rows][48].
     float *patches = scratch, *products = scratch + POSITIONS * POSITION_STRIDE;
     tile_panel panel;
@@ -273,15 +271,15 @@ size_t ldm_winograd_weight_gradient_scratch_count(ldm_convolution_shape shape) {
     return gradient_parts(&shape, parts);
 }
 
-/// dM [ξ][o][48] = A·dY·Aᵀ for each output channel o of the panel's tiles (first `vectors` vectors),
-/// A = [1 0; 1 1; 1 −1; 0 −1]; outputs outside the image read as zeros. Rows are `rows` apart per ξ.
+/// dM [ξ][o][48] = A·dY·Aᵀ for each output channel o of the panel's tiles, A = [1 0; 1 1; 1 −1; 0 −1];
+/// outputs outside the image, and lanes past the panel's last tile, read as zeros. Rows are `rows`
+/// apart per ξ.
 static KERNEL_TARGET void transform_output_gradient(const ldm_convolution_shape *s, const float *output_gradient,
-                                                    const tile_panel *panel, long vectors, long rows,
-                                                    float *transformed) {
+                                                    const tile_panel *panel, long rows, float *transformed) {
     const long spatial = s->out_height * s->out_width, width = s->out_width;
     for (long o = 0; o < s->out_channels; o++) {
         const float *source = output_gradient + o * spatial;
-        for (int v = 0; v < vectors; v++) {
+        for (int v = 0; v < PANEL_VECTORS; v++) {
             __m512 dy[2][2], t[4][2];
             for (int a = 0; a < 2; a++)
                 for (int b = 0; b < 2; b++) {
@@ -360,7 +358,7 @@ KERNEL_TARGET void ldm_winograd_weight_gradient(ldm_convolution_shape shape, con
         plan_tiles(s, begin, smaller(tile_end, begin + PANEL_COLUMNS), &panel);
         // All three vectors, so that lanes past the panel's last tile hold zeros in dM and in V and add
         // nothing.
-        transform_output_gradient(s, output_gradient, &panel, PANEL_VECTORS, rows, transformed);
+        transform_output_gradient(s, output_gradient, &panel, rows, transformed);
         for (long xi = 0; xi < POSITIONS; xi++)
             for (long b = 0; b < blocking.channel_blocks; b++)
                 transpose_into(transformed + (xi * rows + b * blocking.block) * PANEL_COLUMNS, PANEL_COLUMNS,

@@ -17,6 +17,7 @@ final class BufferPool: @unchecked Sendable {
     /// Idle memory allowed above the most ever in use at once, in bytes.
     var slackBytes = 64 << 20
 
+    /// Idle buffers by bucket; only buckets that have some.
     private var freeLists: [Int: [UnsafeMutablePointer<Float>]] = [:]
     private var pooledBytes = 0
     /// Bytes of pooled-size buffers handed out and not yet returned, and the most there ever were.
@@ -41,8 +42,7 @@ final class BufferPool: @unchecked Sendable {
             lock.lock()
             inUseBytes += bytes
             mostInUseBytes = max(mostInUseBytes, inUseBytes)
-            if let pointer = freeLists[capacity]?.popLast() {
-                pooledBytes -= bytes
+            if let pointer = takeIdle(capacity) {
                 lock.unlock()
                 return (pointer, capacity)
             }
@@ -84,13 +84,20 @@ final class BufferPool: @unchecked Sendable {
     /// caller frees them after unlocking.
     private func evictIdleBuffers() -> [(UnsafeMutablePointer<Float>, Int)] {
         var evicted: [(UnsafeMutablePointer<Float>, Int)] = []
-        while inUseBytes + pooledBytes > mostInUseBytes + slackBytes,
-              let largest = freeLists.filter({ !$0.value.isEmpty }).keys.max(),
-              let pointer = freeLists[largest]?.popLast() {
-            pooledBytes -= largest * MemoryLayout<Float>.stride
+        while inUseBytes + pooledBytes > mostInUseBytes + slackBytes, let largest = freeLists.keys.max(),
+              let pointer = takeIdle(largest) {
             evicted.append((pointer, largest))
         }
         return evicted
+    }
+
+    /// An idle buffer of `bucket` out of the pool, or nil; a bucket left empty is removed, so that
+    /// every bucket in `freeLists` has idle buffers. Called under the lock.
+    private func takeIdle(_ bucket: Int) -> UnsafeMutablePointer<Float>? {
+        guard let pointer = freeLists[bucket]?.popLast() else { return nil }
+        if freeLists[bucket]!.isEmpty { freeLists[bucket] = nil }
+        pooledBytes -= bucket * MemoryLayout<Float>.stride
+        return pointer
     }
 
     /// Returns a buffer obtained from `allocate` with the capacity it came with.

@@ -33,7 +33,7 @@ struct ImplicitGEMMConvolution {
     private static let panelsPerChunk = 8
     private static let panelColumns = Int(LDM_CONVOLUTION_PANEL_COLUMNS)
 
-    var shape: ldm_convolution_shape {
+    private var shape: ldm_convolution_shape {
         let g = geometry
         return ldm_convolution_shape(
             batch: g.batch, in_channels: g.inChannels, height: g.height, width: g.width,
@@ -65,15 +65,10 @@ struct ImplicitGEMMConvolution {
         let shape = shape, g = geometry
         let parts = PanelParts(items: g.batch * g.outSpatial, panelSize: Self.panelColumns,
                                panelsPerPart: Self.panelsPerWeightGradientPart, maxParts: maxWeightGradientParts)
-        return dy.withUnsafeScalars { dys in
-            x.withUnsafeScalars { xs in
-                summedWeightGradient(shape: [g.outChannels, g.inChannels, g.kernelHeight, g.kernelWidth], parts: parts,
-                                     scratchCount: Int(ldm_convolution_weight_gradient_scratch_count(shape))) {
-                    range, sum, scratch in
-                    ldm_convolution_weight_gradient(shape, xs.baseAddress!, dys.baseAddress!, sum, range.lowerBound,
-                                                    range.upperBound, scratch)
-                }
-            }
+        return summedWeightGradient(dy, input: x, shape: [g.outChannels, g.inChannels, g.kernelHeight, g.kernelWidth],
+                                    parts: parts, scratchCount: Int(ldm_convolution_weight_gradient_scratch_count(shape))) {
+            x, dy, range, sum, scratch in
+            ldm_convolution_weight_gradient(shape, x, dy, sum, range.lowerBound, range.upperBound, scratch)
         }
     }
 

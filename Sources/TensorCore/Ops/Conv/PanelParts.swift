@@ -20,18 +20,28 @@ struct PanelParts {
     }
 }
 
-/// dW of `shape`, the sum of one partial gradient per part added in order: `kernel(range, sum, scratch)`
-/// writes the partial gradient of the part's items into `sum`, with `scratchCount` floats of scratch.
-func summedWeightGradient(shape: [Int], parts: PanelParts, scratchCount: Int,
-                          _ kernel: (Range<Int>, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) -> Void) -> Tensor {
+/// dW of `shape` from the output gradient `dy` and the input `x`, the sum of one partial gradient per
+/// part added in order: `kernel(x, dy, range, sum, scratch)` writes the partial gradient of the part's
+/// items into `sum`, with `scratchCount` floats of scratch.
+func summedWeightGradient(
+    _ dy: Tensor, input x: Tensor, shape: [Int], parts: PanelParts, scratchCount: Int,
+    _ kernel: (UnsafePointer<Float>, UnsafePointer<Float>, Range<Int>, UnsafeMutablePointer<Float>,
+               UnsafeMutablePointer<Float>) -> Void
+) -> Tensor {
     let weightCount = shape.reduce(1, *)
     return Tensor(shape: shape) { dw in
         let partials = TensorStorage(uninitializedCount: (parts.count - 1) * weightCount)
         withExtendedLifetime(partials) {
-            parallelFor(parts.count) { part in
-                let sum = part == 0 ? dw.baseAddress! : partials.pointer + (part - 1) * weightCount
-                let scratch = TensorStorage(uninitializedCount: scratchCount)
-                withExtendedLifetime(scratch) { kernel(parts.range(part), sum, scratch.pointer) }
+            dy.withUnsafeScalars { dys in
+                x.withUnsafeScalars { xs in
+                    parallelFor(parts.count) { part in
+                        let sum = part == 0 ? dw.baseAddress! : partials.pointer + (part - 1) * weightCount
+                        let scratch = TensorStorage(uninitializedCount: scratchCount)
+                        withExtendedLifetime(scratch) {
+                            kernel(xs.baseAddress!, dys.baseAddress!, parts.range(part), sum, scratch.pointer)
+                        }
+                    }
+                }
             }
             addPartials(partials.pointer, count: parts.count - 1, into: dw.baseAddress!, weightCount)
         }

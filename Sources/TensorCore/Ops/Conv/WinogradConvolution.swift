@@ -57,15 +57,10 @@ struct WinogradConvolution {
         let shape = shape
         let parts = PanelParts(items: ldm_winograd_tile_count(shape), panelSize: Self.panelTiles,
                                panelsPerPart: Self.panelsPerWeightGradientPart, maxParts: maxWeightGradientParts)
-        return dy.withUnsafeScalars { dys in
-            x.withUnsafeScalars { xs in
-                summedWeightGradient(shape: [shape.out_channels, shape.in_channels, 3, 3], parts: parts,
-                                     scratchCount: Int(ldm_winograd_weight_gradient_scratch_count(shape))) {
-                    range, sum, scratch in
-                    ldm_winograd_weight_gradient(shape, xs.baseAddress!, dys.baseAddress!, sum, range.lowerBound,
-                                                 range.upperBound, scratch)
-                }
-            }
+        return summedWeightGradient(dy, input: x, shape: [shape.out_channels, shape.in_channels, 3, 3], parts: parts,
+                                    scratchCount: Int(ldm_winograd_weight_gradient_scratch_count(shape))) {
+            x, dy, range, sum, scratch in
+            ldm_winograd_weight_gradient(shape, x, dy, sum, range.lowerBound, range.upperBound, scratch)
         }
     }
 
