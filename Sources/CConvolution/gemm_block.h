@@ -170,7 +170,7 @@ static inline gradient_blocking gradient_blocking_of(long channels, long depth) 
 
 /// gradient_tile on channel block `b` with the blocking's tile shape (the block's vectors, fewer in a
 /// narrower last block of 48).
-static inline KERNEL_TARGET void gradient_block_tile(const gradient_blocking *blocking, long channels, long b,
+static inline __attribute__((always_inline)) KERNEL_TARGET void gradient_block_tile(const gradient_blocking *blocking, long channels, long b,
                                                      int panels, const float *a, const float *rows,
                                                      long panel_stride, float *tile) {
     const long stride = blocking->tile_stride;

@@ -4,8 +4,10 @@ import XCTest
 
 /// Checks `conv2d`'s output and its gradients for x, weight and bias against the fixture cases `names`
 /// of `file` (written by Scripts/fixtures/conv.py and depthwise_conv.py): each case's config is
-/// [stride, top, bottom, left, right(, groups)]; a case without groups is depthwise.
-func assertConvolutionMatchesFixtures(_ file: String, names: [String], weightGradientTolerance: Float = 1e-5) throws {
+/// [stride, top, bottom, left, right(, groups)]; a case without groups is depthwise. `tolerance` is the
+/// absolute tolerance of y and dx, `weightGradientTolerance` that of the weight gradient.
+func assertConvolutionMatchesFixtures(_ file: String, names: [String], tolerance: Float = 1e-5,
+                                      weightGradientTolerance: Float = 1e-5) throws {
     let fixture = try Fixtures.load(file)
     for name in names {
         let config = try fixture.tensor("\(name).config").scalars.map { Int($0) }
@@ -15,10 +17,10 @@ func assertConvolutionMatchesFixtures(_ file: String, names: [String], weightGra
         let bias = fixture["\(name).bias"]?.asLeaf()
         let groups = config.count > 5 ? config[5] : x.shape[1]
         let y = conv2d(x, weight: weight, bias: bias, stride: config[0], padding: padding, groups: groups)
-        assertClose(y, try fixture.tensor("\(name).y"), rtol: 1e-5, atol: 1e-5, name)
+        assertClose(y, try fixture.tensor("\(name).y"), rtol: 1e-5, atol: tolerance, name)
 
         let grads = gradients(of: y, wrt: [x, weight] + (bias.map { [$0] } ?? []), seed: try fixture.tensor("\(name).dy"))
-        assertClose(grads[0], try fixture.tensor("\(name).dx"), rtol: 1e-5, atol: 1e-5, "\(name) dx")
+        assertClose(grads[0], try fixture.tensor("\(name).dx"), rtol: 1e-5, atol: tolerance, "\(name) dx")
         assertClose(grads[1], try fixture.tensor("\(name).dweight"), rtol: 1e-5, atol: weightGradientTolerance,
                     "\(name) dweight")
         if bias != nil {

@@ -3,7 +3,7 @@
 
 #include "implicit_gemm_convolution.h"
 
-/// Output tiles (2×2 blocks of outputs) per panel, the Winograd kernel's unit of work: tile ranges
+/// Output tiles (4×4 or 2×2 blocks of outputs) per panel, the Winograd kernel's unit of work: tile ranges
 /// that start at multiples of it split the work without partial panels.
 #define LDM_WINOGRAD_PANEL_TILES 48
 
@@ -11,8 +11,18 @@
 /// side (the output the size of the input).
 bool ldm_winograd_applies(ldm_convolution_shape shape);
 
-/// Output tiles of `shape`: batch · ⌈out_height/2⌉ · ⌈out_width/2⌉, counted image by image, row by row.
-long ldm_winograd_tile_count(ldm_convolution_shape shape);
+/// The side m of the forward pass's output tiles for `shape`: 4 (F(4×4, 3×3)) on maps of at least
+/// 8×8, else 2 (F(2×2, 3×3)); never a function of the batch, so that an image's outputs do not depend
+/// on the images beside it. The transformed weight, the scratch and `ldm_winograd_forward` follow it.
+int ldm_winograd_forward_tile_side(ldm_convolution_shape shape);
+
+/// The side of the weight gradient's tiles: 4 from 128 tiles of 4×4, else 2. Its scratch and
+/// `ldm_winograd_weight_gradient` follow it.
+int ldm_winograd_weight_gradient_tile_side(ldm_convolution_shape shape);
+
+/// Output tiles of side `side` in `shape`: batch · ⌈out_height/side⌉ · ⌈out_width/side⌉, counted image by
+/// image, row by row.
+long ldm_winograd_tile_count(ldm_convolution_shape shape, int side);
 
 /// Floats of the transformed weight of `shape`.
 size_t ldm_winograd_transformed_weight_count(ldm_convolution_shape shape);
@@ -26,14 +36,14 @@ void ldm_winograd_transform_weight(ldm_convolution_shape shape, const float *wei
 /// stride-1 convolution.
 void ldm_winograd_transform_turned_weight(ldm_convolution_shape shape, const float *weight, float *transformed);
 
-/// Floats of the scratch memory `ldm_winograd_forward` needs (64-byte aligned; a few hundred KB). The
+/// Floats of the scratch memory `ldm_winograd_forward` needs (64-byte aligned; up to about 2 MB). The
 /// caller provides it so that it can reuse it: fresh pages for every call cost as much as a small
 /// convolution.
 size_t ldm_winograd_scratch_count(ldm_convolution_shape shape);
 
-/// Writes the outputs of tiles `tile_begin..<tile_end` (plus `bias` when not NULL). Single-threaded;
-/// callers run disjoint tile ranges side by side, each with its own scratch. Every output value is the
-/// same whatever the ranges.
+/// Writes the outputs of tiles `tile_begin..<tile_end` (of the forward pass's side), plus `bias` when not
+/// NULL. Single-threaded; callers run disjoint tile ranges side by side, each with its own scratch.
+/// Every output value is the same whatever the ranges.
 void ldm_winograd_forward(ldm_convolution_shape shape, const float *input, const float *transformed_weight,
                           const float *bias, float *output, long tile_begin, long tile_end, float *scratch);
 
@@ -41,9 +51,9 @@ void ldm_winograd_forward(ldm_convolution_shape shape, const float *input, const
 /// 128 channels in and out).
 size_t ldm_winograd_weight_gradient_scratch_count(ldm_convolution_shape shape);
 
-/// Writes the weight gradient [out_channels, in_channels, 3, 3] over tiles `tile_begin..<tile_end`: the
-/// sum over their outputs of the output gradient [batch, out_channels, out_height, out_width] times each
-/// output's receptive field in `input`. Single-threaded; callers sum the results of disjoint tile
+/// Writes the weight gradient [out_channels, in_channels, 3, 3] over tiles `tile_begin..<tile_end` (of the
+/// weight gradient's side): the sum over their outputs of the output gradient [batch, out_channels,
+/// out_height, out_width] times each output's receptive field in `input`. Single-threaded; callers sum the results of disjoint tile
 /// ranges, each with its own scratch. Every value is summed over the tiles in order.
 void ldm_winograd_weight_gradient(ldm_convolution_shape shape, const float *input, const float *output_gradient,
                                   float *weight_gradient, long tile_begin, long tile_end, float *scratch);

@@ -5,8 +5,10 @@ enum PackedWeightLayout: Hashable {
     /// Row blocks for the implicit-GEMM kernel; the same for the weight turned by 180° with its channel
     /// axes swapped (the input gradient's convolution).
     case direct, turned
-    /// Winograd's transformed 4×4 kernels, of the weight and of the turned weight.
-    case winograd, turnedWinograd
+    /// Winograd's transformed kernels, of the weight and of the turned weight, for tiles of side
+    /// `tileSide` (6×6 kernels for 4×4 tiles, 4×4 for 2×2): the side follows the map's size, so a model
+    /// run at two image sizes can need both for one weight.
+    case winograd(tileSide: Int32), turnedWinograd(tileSide: Int32)
 }
 
 /// Weights packed for the implicit-GEMM kernel, kept while the weight is unchanged: the shards of a

@@ -1,11 +1,14 @@
 import CConvolution
 
-/// Whether 3×3, stride-1 convolutions that keep the image size run by Winograd's F(2×2, 3×3)
-/// (CConvolution/winograd_convolution.c) instead of the direct implicit-GEMM kernel.
+/// Whether 3×3, stride-1 convolutions that keep the image size run by Winograd's minimal filtering
+/// (CConvolution/winograd_convolution.c: F(4×4, 3×3) on maps of at least 8×8, F(2×2, 3×3) on smaller
+/// ones) instead of the direct implicit-GEMM kernel.
 ///
-/// Winograd's transforms turn the 36 multiply-adds of each 2×2 block of outputs per channel pair into
-/// 16; with its transforms the convolution runs about 1.9× faster than the direct kernel from 4×4 to
-/// 64×64 maps (docs/performance.md). Both give the same values to within a few ulps.
+/// Per channel pair, the transforms turn the direct kernel's 144 multiply-adds of a 4×4 block of
+/// outputs into 36 (F(2×2): 36 of a 2×2 block into 16). With its transforms, the forward convolution
+/// runs 2.0–2.8× faster than the direct kernel from 8×8 to 64×64 maps and 1.7–2.1× on 4×4 maps
+/// (Scripts/winograd-vs-direct.sh, docs/performance.md). F(4×4)'s values carry about five times the rounding error of the direct sum
+/// (1e−4 of the output's scale at 128 input channels).
 public enum Winograd {
     /// Use Winograd where it applies (the default); false keeps every convolution on the direct
     /// kernel, for comparing the two (`ldm-bench --no-winograd`, the tests).
@@ -28,35 +31,39 @@ struct WinogradConvolution {
         self.shape = shape
     }
 
-    /// Tile panels per parallel chunk, at least (a panel is 48 tiles of 2×2 outputs).
-    private static let panelsPerChunk = 2
     private static let panelTiles = Int(LDM_WINOGRAD_PANEL_TILES)
+
+    /// The fewest whole panels of tiles of side `side` that cover `outputs` outputs.
+    private static func panels(covering outputs: Int, side: Int32) -> Int {
+        let panelOutputs = panelTiles * Int(side * side)
+        return max(1, (outputs + panelOutputs - 1) / panelOutputs)
+    }
 
     /// y = conv(x, weight) + bias, as `ImplicitGEMMConvolution.forward(_:weight:bias:)`.
     func forward(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
-        run(x, transformedWeight: transformed(weight, layout: .winograd), bias: bias)
+        run(x, transformedWeight: transformed(weight, turned: false), bias: bias)
     }
 
     /// conv(x, W') with W' the turned weight, as `ImplicitGEMMConvolution.forward(_:turnedWeight:)`.
     func forward(_ x: Tensor, turnedWeight weight: Tensor) -> Tensor {
-        run(x, transformedWeight: transformed(weight, layout: .turnedWinograd), bias: nil)
+        run(x, transformedWeight: transformed(weight, turned: true), bias: nil)
     }
 
     /// Whether the weight gradient runs by Winograd too: with fewer tiles its fixed costs (the
-    /// transform of every kernel's gradient) outweigh the products saved (16 tiles of 4×4 maps: 0.84×
-    /// the direct kernel; 64 tiles of 8×8: 1.26×; 512 of 32×32: 1.58×).
-    var computesWeightGradient: Bool { ldm_winograd_tile_count(shape) >= Self.fewestGradientTiles }
-
-    private static let fewestGradientTiles = 64
-    /// Partial weight gradients cover at least this many panels of tiles each (192 tiles, about the
-    /// direct kernel's 16 panels of 48 columns in outputs).
-    private static let panelsPerWeightGradientPart = 4
+    /// transform of every kernel's gradient) outweigh the products saved. Against the direct kernel
+    /// (Scripts/winograd-vs-direct.sh), F(2×2) runs at 0.80× on 16 tiles of 4×4 maps, 1.05× on 32 and
+    /// 1.5× on 64 or more of 8×8 or 16×16 maps; F(4×4), from 128 tiles, at about 2×.
+    var computesWeightGradient: Bool {
+        ldm_winograd_weight_gradient_tile_side(shape) == 4 || ldm_winograd_tile_count(shape, 2) >= 64
+    }
 
     /// dW [Cout, Cin, 3, 3], as `ImplicitGEMMConvolution.weightGradient`, over fixed ranges of tiles.
     func weightGradient(_ dy: Tensor, input x: Tensor) -> Tensor {
         let shape = shape
-        let parts = PanelParts(items: ldm_winograd_tile_count(shape), panelSize: Self.panelTiles,
-                               panelsPerPart: Self.panelsPerWeightGradientPart, maxParts: maxWeightGradientParts)
+        // Parts of at least 768 outputs each, the direct kernel's 16 panels of 48 columns.
+        let side = ldm_winograd_weight_gradient_tile_side(shape)
+        let parts = PanelParts(items: ldm_winograd_tile_count(shape, side), panelSize: Self.panelTiles,
+                               panelsPerPart: Self.panels(covering: 768, side: side), maxParts: maxWeightGradientParts)
         return summedWeightGradient(dy, input: x, shape: [shape.out_channels, shape.in_channels, 3, 3], parts: parts,
                                     scratchCount: Int(ldm_winograd_weight_gradient_scratch_count(shape))) {
             x, dy, range, sum, scratch in
@@ -64,15 +71,17 @@ struct WinogradConvolution {
         }
     }
 
-    /// The transformed weight, from the cache while the weight is unchanged.
-    private func transformed(_ weight: Tensor, layout: PackedWeightLayout) -> TensorStorage {
+    /// The transformed weight (of the turned weight for the input gradient) for the forward pass's tile
+    /// side, from the cache while the weight is unchanged.
+    private func transformed(_ weight: Tensor, turned: Bool) -> TensorStorage {
         let shape = shape
+        let side = ldm_winograd_forward_tile_side(shape)
         return PackedWeightCache.shared.packed(
-            weight, layout: layout, rows: shape.out_channels, depth: shape.in_channels,
-            count: Int(ldm_winograd_transformed_weight_count(shape))
+            weight, layout: turned ? .turnedWinograd(tileSide: side) : .winograd(tileSide: side),
+            rows: shape.out_channels, depth: shape.in_channels, count: Int(ldm_winograd_transformed_weight_count(shape))
         ) { transformed in
             weight.withUnsafeScalars { w in
-                if layout == .turnedWinograd {
+                if turned {
                     ldm_winograd_transform_turned_weight(shape, w.baseAddress!, transformed)
                 } else {
                     ldm_winograd_transform_weight(shape, w.baseAddress!, transformed)
@@ -81,13 +90,18 @@ struct WinogradConvolution {
         }
     }
 
-    /// The tiles in chunks of whole panels spread over the threads; each output is computed the same
-    /// way in any chunk.
+    /// The tiles in chunks spread over the threads; each output is computed the same way in any chunk.
+    /// From eight panels of tiles on, chunks are whole panels covering at least 384 outputs (one panel of
+    /// 4×4 tiles, two of 2×2); with fewer, chunks of 32 tiles (two vectors of 16) keep the threads evenly
+    /// loaded: 64 tiles in panels would be 48 against 16.
     private func run(_ x: Tensor, transformedWeight: TensorStorage, bias: Tensor?) -> Tensor {
         let shape = shape
         let biasValues = bias?.scalars
-        let chunks = PanelParts(items: ldm_winograd_tile_count(shape), panelSize: Self.panelTiles,
-                                panelsPerPart: Self.panelsPerChunk)
+        let side = ldm_winograd_forward_tile_side(shape)
+        let tiles = ldm_winograd_tile_count(shape, side)
+        let chunks = tiles >= 8 * Self.panelTiles
+            ? PanelParts(items: tiles, panelSize: Self.panelTiles, panelsPerPart: Self.panels(covering: 384, side: side))
+            : PanelParts(items: tiles, panelSize: 32, panelsPerPart: 1)
         return Tensor(shape: [shape.batch, shape.out_channels, shape.out_height, shape.out_width]) { out in
             withExtendedLifetime(transformedWeight) {
                 x.withUnsafeScalars { xs in
