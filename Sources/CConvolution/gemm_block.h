@@ -112,17 +112,19 @@ enum {
     GRADIENT_MAX_TILE_DEPTH = 8,
 };
 
-/// tile [depth_rows][vectors·16] (rows `tile_stride` apart) += Σ over `panels` panels of 48 columns
-/// a [column][block] · b [k][48]ᵀ, where b's panels lie `panel_stride` floats apart.
+/// tile [depth_rows][vectors·16] (rows `tile_stride` apart) (+)= Σ over `panels` panels of 48 columns
+/// a [column][block] · b [k][48]ᵀ, where b's panels lie `panel_stride` floats apart: added to the tile
+/// when `accumulate`, else written over it.
 static inline __attribute__((always_inline)) KERNEL_TARGET void
 gradient_tile(int vectors, int depth_rows, long block, int panels, const float *a, const float *b, long panel_stride,
-              float *tile, long tile_stride) {
+              float *tile, long tile_stride, bool accumulate) {
     __m512 c[GRADIENT_MAX_TILE_DEPTH][GRADIENT_MAX_VECTORS];
 #pragma clang loop unroll(full)
     for (int q = 0; q < GRADIENT_MAX_TILE_DEPTH; q++)
 #pragma clang loop unroll(full)
         for (int v = 0; v < GRADIENT_MAX_VECTORS; v++)
-            if (q < depth_rows && v < vectors) c[q][v] = _mm512_loadu_ps(tile + q * tile_stride + 16 * v);
+            if (q < depth_rows && v < vectors)
+                c[q][v] = accumulate ? _mm512_loadu_ps(tile + q * tile_stride + 16 * v) : _mm512_setzero_ps();
     for (int panel = 0; panel < panels; panel++) {
         const float *columns = a + panel * PANEL_COLUMNS * block;
         const float *rows = b + panel * panel_stride;
@@ -170,15 +172,15 @@ static inline gradient_blocking gradient_blocking_of(long channels, long depth) 
 
 /// gradient_tile on channel block `b` with the blocking's tile shape (the block's vectors, fewer in a
 /// narrower last block of 48).
-static inline __attribute__((always_inline)) KERNEL_TARGET void gradient_block_tile(const gradient_blocking *blocking, long channels, long b,
-                                                     int panels, const float *a, const float *rows,
-                                                     long panel_stride, float *tile) {
+static inline __attribute__((always_inline)) KERNEL_TARGET void
+gradient_block_tile(const gradient_blocking *blocking, long channels, long b, int panels, const float *a,
+                    const float *rows, long panel_stride, float *tile, bool accumulate) {
     const long stride = blocking->tile_stride;
-    if (blocking->sixty_four) return gradient_tile(4, 6, 64, panels, a, rows, panel_stride, tile, stride);
+    if (blocking->sixty_four) return gradient_tile(4, 6, 64, panels, a, rows, panel_stride, tile, stride, accumulate);
     const long remaining = channels - b * 48, vectors = ((remaining < 48 ? remaining : 48) + 15) / 16;
-    if (vectors == 3) gradient_tile(3, 8, 48, panels, a, rows, panel_stride, tile, stride);
-    else if (vectors == 2) gradient_tile(2, 8, 48, panels, a, rows, panel_stride, tile, stride);
-    else gradient_tile(1, 8, 48, panels, a, rows, panel_stride, tile, stride);
+    if (vectors == 3) gradient_tile(3, 8, 48, panels, a, rows, panel_stride, tile, stride, accumulate);
+    else if (vectors == 2) gradient_tile(2, 8, 48, panels, a, rows, panel_stride, tile, stride, accumulate);
+    else gradient_tile(1, 8, 48, panels, a, rows, panel_stride, tile, stride, accumulate);
 }
 
 /// target [16][target_stride] = source [16][source_stride]ᵀ for a 16×16 block.

@@ -312,14 +312,19 @@ KERNEL_TARGET void ldm_convolution_weight_gradient(ldm_convolution_shape shape_v
                                                    long column_begin, long column_end, float *scratch) {
     const ldm_convolution_shape *shape = &shape_value;
     const long depth = depth_of(shape), channels = shape->out_channels;
+    if (column_begin >= column_end) {
+        memset(weight_gradient, 0, sizeof(float) * channels * depth);
+        return;
+    }
     const gradient_blocking blocking = gradient_blocking_of(channels, depth);
     const long block = blocking.block, tile_depth = blocking.tile_depth, channel_blocks = blocking.channel_blocks;
     const long tile_stride = blocking.tile_stride, depth_block = DEPTH_BLOCK / tile_depth * tile_depth;
     size_t parts[3];
     gradient_scratch_parts(shape, parts);
-    // dWᵀ [depth rounded up to whole tiles][channels rounded up to whole blocks].
+    // dWᵀ [depth rounded up to whole tiles][channels rounded up to whole blocks], written by the first
+    // group of panels and added to by the others; columns past the last channel of a narrower last
+    // block stay unwritten and are never read.
     float *transposed = scratch, *packed = scratch + parts[0], *gradient = packed + parts[1];
-    memset(transposed, 0, sizeof(float) * parts[0]);
     // Packed rows past the depth feed only dWᵀ rows past it, which are dropped; zeros keep them finite.
     const long panel_stride = DEPTH_BLOCK * PANEL_COLUMNS;
     memset(packed, 0, sizeof(float) * parts[1]);
@@ -343,7 +348,7 @@ KERNEL_TARGET void ldm_convolution_weight_gradient(ldm_convolution_shape shape_v
                 for (long q = 0; q < block_depth; q += tile_depth)
                     gradient_block_tile(&blocking, channels, b, panels, gradient + b * block_floats,
                                         packed + q * PANEL_COLUMNS, panel_stride,
-                                        transposed + (k + q) * tile_stride + b * block);
+                                        transposed + (k + q) * tile_stride + b * block, begin > column_begin);
         }
     }
     transpose_into(transposed, tile_stride, depth, channels, weight_gradient);

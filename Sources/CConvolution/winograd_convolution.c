@@ -481,6 +481,10 @@ static ALWAYS_INLINE void weight_gradient_of_tiles(int tile, const ldm_convoluti
                                           long tile_end, float *scratch) {
     const int positions = positions_of(tile);
     const long channels = s->in_channels;
+    if (tile_begin >= tile_end) {
+        memset(weight_gradient, 0, sizeof(float) * s->out_channels * channels * 9);
+        return;
+    }
     const gradient_blocking blocking = gradient_blocking_of(s->out_channels, channels);
     const long rows = blocking.tile_stride, depth_block = DEPTH_BLOCK / blocking.tile_depth * blocking.tile_depth;
     size_t parts[4];
@@ -488,9 +492,11 @@ static ALWAYS_INLINE void weight_gradient_of_tiles(int tile, const ldm_convoluti
     float *patches = scratch, *transformed = patches + parts[0], *packed = transformed + parts[1];
     float *gradient = packed + parts[2];
     const long plane = blocking.tile_rows * rows, packed_plane = rows * PANEL_COLUMNS;
-    // dM rows past the last output channel stay zero; dUᵀ starts at zero.
-    memset(transformed, 0, sizeof(float) * parts[1]);
-    memset(gradient, 0, sizeof(float) * parts[3]);
+    // dM rows past the last output channel stay zero. dUᵀ is written by the first panel and added to by
+    // the others (columns past the last channel of a narrower last block stay unwritten, never read).
+    for (long xi = 0; xi < positions; xi++)
+        memset(transformed + (xi * rows + s->out_channels) * PANEL_COLUMNS, 0,
+               sizeof(float) * (rows - s->out_channels) * PANEL_COLUMNS);
     tile_panel panel;
     for (long begin = tile_begin; begin < tile_end; begin += PANEL_COLUMNS) {
         plan_tiles(tile, s, begin, smaller(tile_end, begin + PANEL_COLUMNS), &panel);
@@ -511,7 +517,8 @@ static ALWAYS_INLINE void weight_gradient_of_tiles(int tile, const ldm_convoluti
                         gradient_block_tile(&blocking, s->out_channels, b, 1,
                                             packed + xi * packed_plane + b * blocking.block * PANEL_COLUMNS,
                                             patches + xi * POSITION_STRIDE + q * PANEL_COLUMNS, 0,
-                                            gradient + xi * plane + (k + q) * rows + b * blocking.block);
+                                            gradient + xi * plane + (k + q) * rows + b * blocking.block,
+                                            begin > tile_begin);
         }
     }
     write_kernel_gradients(tile, s, gradient, rows, plane, weight_gradient);
