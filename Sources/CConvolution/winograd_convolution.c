@@ -294,35 +294,45 @@ static ALWAYS_INLINE void plan_tiles(int tile, const ldm_convolution_shape *s, l
     }
 }
 
+/// target [patch·i + j] (`target_stride` floats apart, for i, j < patch) = the two-dimensional transform
+/// of the n×n values of 16 lanes around `offset` in `source` (rows `width` apart; lane masks [i][j]
+/// `mask_stride` per row, masked values read as zeros): Bᵀ·d·B of a patch (n = patch), or, when
+/// `gradient`, A·dY·Aᵀ of a tile's output gradient (n = tile). Columns first, then each row.
+static ALWAYS_INLINE void gather_transformed(int tile, bool gradient, const float *source, long width, __m512i offset,
+                                            const __mmask16 *masks, int mask_stride, float *target,
+                                            long target_stride) {
+    const int patch = patch_of(tile), n = gradient ? tile : patch;
+    __m512 t[MAX_PATCH][MAX_PATCH];
+    for (int j = 0; j < n; j++) {
+        __m512 column[MAX_PATCH], turned[MAX_PATCH];
+        for (int i = 0; i < n; i++) {
+            const __m512i at = _mm512_add_epi32(offset, _mm512_set1_epi32((int)(i * width + j)));
+            column[i] = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), masks[i * mask_stride + j], at, source, 4);
+        }
+        if (gradient) output_gradient_transform(tile, column, turned);
+        else input_transform(tile, column, turned);
+        for (int i = 0; i < patch; i++) t[i][j] = turned[i];
+    }
+    for (int i = 0; i < patch; i++) {
+        __m512 row[MAX_PATCH];
+        if (gradient) output_gradient_transform(tile, t[i], row);
+        else input_transform(tile, t[i], row);
+        for (int j = 0; j < patch; j++) _mm512_store_ps(target + (patch * i + j) * target_stride, row[j]);
+    }
+}
+
 /// V [ξ][channel − c_begin][48] = Bᵀ·d·B for the channels c_begin..<c_end of the panel's patches d (its
 /// first `vectors` vectors of 16 tiles). Values outside the image read as zeros.
 static ALWAYS_INLINE void transform_patches(int tile, const ldm_convolution_shape *s, const float *input,
                                             const tile_panel *panel, long vectors, long c_begin, long c_end,
                                             float *transformed) {
-    const int patch = patch_of(tile);
     const long plane = s->height * s->width, width = s->width;
     for (long c = c_begin; c < c_end; c++) {
         const float *source = input + c * plane;
         float *target = transformed + (c - c_begin) * PANEL_COLUMNS;
-        for (int v = 0; v < vectors; v++) {
-            // Bᵀ·d column by column, then each row of it times B.
-            __m512 t[MAX_PATCH][MAX_PATCH];
-            for (int j = 0; j < patch; j++) {
-                __m512 column[MAX_PATCH], turned[MAX_PATCH];
-                for (int i = 0; i < patch; i++) {
-                    const __m512i at = _mm512_add_epi32(panel->read_offset[v], _mm512_set1_epi32((int)(i * width + j)));
-                    column[i] = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), panel->reads[v][i][j], at, source, 4);
-                }
-                input_transform(tile, column, turned);
-                for (int i = 0; i < patch; i++) t[i][j] = turned[i];
-            }
-            for (int i = 0; i < patch; i++) {
-                __m512 row[MAX_PATCH];
-                input_transform(tile, t[i], row);
-                for (int j = 0; j < patch; j++)
-                    _mm512_store_ps(target + (patch * i + j) * POSITION_STRIDE + 16 * v, row[j]);
-            }
-        }
+        for (int v = 0; v < vectors; v++)
+            gather_transformed(tile, false, source, width, panel->read_offset[v], &panel->reads[v][0][0], MAX_PATCH,
+                               target + 16 * v, POSITION_STRIDE);
     }
 }
 
@@ -422,29 +432,12 @@ size_t ldm_winograd_weight_gradient_scratch_count(ldm_convolution_shape shape) {
 static ALWAYS_INLINE void transform_output_gradient(int tile, const ldm_convolution_shape *s,
                                                     const float *output_gradient, const tile_panel *panel, long rows,
                                                     float *transformed) {
-    const int patch = patch_of(tile);
     const long spatial = s->out_height * s->out_width, width = s->out_width;
     for (long o = 0; o < s->out_channels; o++) {
         const float *source = output_gradient + o * spatial;
-        for (int v = 0; v < PANEL_VECTORS; v++) {
-            // A·dY column by column, then each of its rows times Aᵀ.
-            __m512 t[MAX_PATCH][MAX_TILE];
-            for (int b = 0; b < tile; b++) {
-                __m512 column[MAX_TILE], turned[MAX_PATCH];
-                for (int a = 0; a < tile; a++) {
-                    const __m512i at = _mm512_add_epi32(panel->write_offset[v], _mm512_set1_epi32((int)(a * width + b)));
-                    column[a] = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), panel->writes[v][a][b], at, source, 4);
-                }
-                output_gradient_transform(tile, column, turned);
-                for (int i = 0; i < patch; i++) t[i][b] = turned[i];
-            }
-            for (int i = 0; i < patch; i++) {
-                __m512 row[MAX_PATCH];
-                output_gradient_transform(tile, t[i], row);
-                for (int j = 0; j < patch; j++)
-                    _mm512_store_ps(transformed + ((patch * i + j) * rows + o) * PANEL_COLUMNS + 16 * v, row[j]);
-            }
-        }
+        for (int v = 0; v < PANEL_VECTORS; v++)
+            gather_transformed(tile, true, source, width, panel->write_offset[v], &panel->writes[v][0][0], MAX_TILE,
+                               transformed + o * PANEL_COLUMNS + 16 * v, rows * PANEL_COLUMNS);
     }
 }
 
