@@ -51,11 +51,16 @@ static long tiles_of(int tile, const ldm_convolution_shape *s) {
 /// that an image's outputs are the same whatever the batch it comes in.
 static int tile_of(const ldm_convolution_shape *s) { return s->out_height >= 8 && s->out_width >= 8 ? 4 : 2; }
 
-/// The weight gradient's tile side: 4 from 128 tiles of 4×4. Its fixed costs (zeroing dU and turning it
-/// into 3×3 kernels) are 36/16 of F(2×2)'s, and on 64 tiles of 16×16 maps it ran no faster (1.50×
-/// the direct kernel against 1.52×); on 256 it runs at 2.12× against 1.73×.
-static int gradient_tile_of(const ldm_convolution_shape *s) {
-    return s->out_height >= 8 && s->out_width >= 8 && tiles_of(4, s) >= 128 ? 4 : 2;
+/// The weight gradient's tile side: 4 where the forward pass's is and there are at least 128 such tiles.
+/// Its fixed costs (turning dU into 3×3 kernels) are 36/16 of F(2×2)'s, and on 64 tiles of 16×16 maps it
+/// ran no faster (1.50× the direct kernel against 1.52×); on 256 it runs at 2.12× against 1.73×.
+static int gradient_tile_of(const ldm_convolution_shape *s) { return tile_of(s) == 4 && tiles_of(4, s) >= 128 ? 4 : 2; }
+
+bool ldm_winograd_computes_weight_gradient(ldm_convolution_shape s) {
+    // With fewer tiles the fixed costs outweigh the products saved: against the direct kernel
+    // (Scripts/winograd-vs-direct.sh), F(2×2) ran at 0.80× on 16 tiles of 4×4 maps, 1.05× on 32 and
+    // 1.5× on 64 or more of 8×8 or 16×16 maps; F(4×4), from 128 tiles, at about 2×.
+    return gradient_tile_of(&s) == 4 || tiles_of(2, &s) >= 64;
 }
 
 static inline int patch_of(int tile) { return tile + 2; }

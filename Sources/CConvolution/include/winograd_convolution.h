@@ -20,6 +20,10 @@ int ldm_winograd_forward_tile_side(ldm_convolution_shape shape);
 /// `ldm_winograd_weight_gradient` follow it.
 int ldm_winograd_weight_gradient_tile_side(ldm_convolution_shape shape);
 
+/// Whether the weight gradient of `shape` is worth computing by Winograd rather than by the direct
+/// kernel: from 64 tiles of 2×2 (or 128 of 4×4).
+bool ldm_winograd_computes_weight_gradient(ldm_convolution_shape shape);
+
 /// Output tiles of side `side` in `shape`: batch · ⌈out_height/side⌉ · ⌈out_width/side⌉, counted image by
 /// image, row by row.
 long ldm_winograd_tile_count(ldm_convolution_shape shape, int side);

@@ -49,13 +49,9 @@ struct WinogradConvolution {
         run(x, transformedWeight: transformed(weight, turned: true), bias: nil)
     }
 
-    /// Whether the weight gradient runs by Winograd too: with fewer tiles its fixed costs (the
-    /// transform of every kernel's gradient) outweigh the products saved. Against the direct kernel
-    /// (Scripts/winograd-vs-direct.sh), F(2×2) runs at 0.80× on 16 tiles of 4×4 maps, 1.05× on 32 and
-    /// 1.5× on 64 or more of 8×8 or 16×16 maps; F(4×4), from 128 tiles, at about 2×.
-    var computesWeightGradient: Bool {
-        ldm_winograd_weight_gradient_tile_side(shape) == 4 || ldm_winograd_tile_count(shape, 2) >= 64
-    }
+    /// Whether the weight gradient runs by Winograd too (with enough tiles; below, its fixed costs
+    /// outweigh the products saved).
+    var computesWeightGradient: Bool { ldm_winograd_computes_weight_gradient(shape) }
 
     /// dW [Cout, Cin, 3, 3], as `ImplicitGEMMConvolution.weightGradient`, over fixed ranges of tiles.
     func weightGradient(_ dy: Tensor, input x: Tensor) -> Tensor {
