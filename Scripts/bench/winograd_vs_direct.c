@@ -1,9 +1,9 @@
 // Times the Winograd kernel (F(4×4, 3×3) or F(2×2, 3×3), as the library picks) against the direct
 // implicit-GEMM kernel (Sources/CConvolution) on one 3×3, stride-1, padding-1 layer, forward and weight
-// gradient, alternating them repetition by repetition in one process, and prints their median speeds in direct-equivalent GFLOP/s (2·Cout·Cin·9
-// per output), the ratios and the largest differences between their results. Weights are packed or
-// transformed once, outside the timing, as the caches do between calls. Built and run by
-// winograd-vs-direct.sh.
+// gradient, alternating them repetition by repetition in one process, and prints their median speeds
+// in direct-equivalent GFLOP/s (2·Cout·Cin·9 per output), the ratios and the largest differences
+// between their results. Weights are packed or transformed once, outside the timing, as the caches do
+// between calls. Built and run by winograd-vs-direct.sh.
 //
 //   winograd_vs_direct N Cin H Cout [REPETITIONS]
 #include "implicit_gemm_convolution.h"
