@@ -31,7 +31,7 @@ int main(int argc, char **argv) {
     float *transformed = aligned_alloc(64, sizeof(float) * ldm_winograd_transformed_weight_count(shape) + 64);
     float *scratch = aligned_alloc(64, sizeof(float) * ldm_winograd_scratch_count(shape));
     ldm_convolution_pack_weight(shape, weight, packed);
-    ldm_winograd_transform_weight(shape, weight, transformed);
+    ldm_winograd_transform_weight(shape, weight, transformed, 0, ldm_winograd_weight_row_blocks(shape));
     const long weight_count = outputs * channels * 9;
     float *gradient = random_values(count), *direct_dw = malloc(sizeof(float) * weight_count);
     float *winograd_dw = malloc(sizeof(float) * weight_count);

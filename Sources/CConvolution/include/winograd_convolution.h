@@ -31,14 +31,21 @@ long ldm_winograd_tile_count(ldm_convolution_shape shape, int side);
 /// Floats of the transformed weight of `shape`.
 size_t ldm_winograd_transformed_weight_count(ldm_convolution_shape shape);
 
-/// G·g·Gᵀ of every 3×3 kernel g of the weight [out_channels, in_channels, 3, 3], in the layout the
-/// kernel reads.
-void ldm_winograd_transform_weight(ldm_convolution_shape shape, const float *weight, float *transformed);
+/// Output channels are transformed in blocks of 8: this many for `shape`, the unit of the transforms'
+/// ranges.
+long ldm_winograd_weight_row_blocks(ldm_convolution_shape shape);
+
+/// G·g·Gᵀ of the 3×3 kernels g of the weight [out_channels, in_channels, 3, 3] in the output channel
+/// blocks `block_begin..<block_end`, in the layout the kernel reads. Callers may transform disjoint
+/// block ranges side by side.
+void ldm_winograd_transform_weight(ldm_convolution_shape shape, const float *weight, float *transformed,
+                                   long block_begin, long block_end);
 
 /// The same for the weight [in_channels, out_channels, 3, 3] of another convolution turned by 180°
 /// with its channel axes swapped (as `ldm_convolution_pack_turned_weight`): the input gradient of a
 /// stride-1 convolution.
-void ldm_winograd_transform_turned_weight(ldm_convolution_shape shape, const float *weight, float *transformed);
+void ldm_winograd_transform_turned_weight(ldm_convolution_shape shape, const float *weight, float *transformed,
+                                          long block_begin, long block_end);
 
 /// Floats of the scratch memory `ldm_winograd_forward` needs (64-byte aligned; up to about 2 MB). The
 /// caller provides it so that it can reuse it: fresh pages for every call cost as much as a small

@@ -81,7 +81,7 @@ struct ImplicitGEMMConvolution {
         return PackedWeightCache.shared.packed(
             weight, layout: turned ? .turned : .direct, rows: geometry.outChannels, depth: geometry.patchSize,
             count: Int(ldm_convolution_packed_weight_count(shape))
-        ) { packed in
+        ) { packed, _ in
             weight.withUnsafeScalars { w in
                 if turned {
                     ldm_convolution_pack_turned_weight(shape, w.baseAddress!, packed)

@@ -33,7 +33,7 @@ final class PackedWeightCache: @unchecked Sendable {
     private struct Entry {
         weak var storage: TensorStorage?
         let version: Int
-        let packed: TensorStorage
+        let packing: SharedPacking
     }
 
     private var entries: [Key: Entry] = [:]
@@ -41,39 +41,83 @@ final class PackedWeightCache: @unchecked Sendable {
     private let lock = NSLock()
 
     /// The packed form of `weight` in `layout` for a kernel of `rows` output channels and depth
-    /// `depth`, made by `pack` into a storage of `count` elements when no valid entry has it.
+    /// `depth`, made by `pack` into a storage of `count` elements when no valid entry has it. `pack`
+    /// writes one of `parts` independent parts of the packed form (for the kernels, blocks of output
+    /// channels) at a time.
     ///
-    /// A packing that will be kept happens under the lock: the shards reach the same convolution at
-    /// about the same time, and the later one waits for the earlier one's packing instead of
-    /// repeating it. One that does not fit the limit is made outside the lock, for the caller alone.
-    func packed(_ weight: Tensor, layout: PackedWeightLayout, rows: Int, depth: Int, count: Int,
-                pack: (UnsafeMutablePointer<Float>) -> Void) -> TensorStorage {
+    /// The shards reach the same convolution at about the same time: a packing that will be kept is
+    /// shared, each caller that finds it in progress packing the parts not yet taken, so the threads
+    /// split it instead of one waiting for the other's. One that does not fit the limit is made by the
+    /// caller alone.
+    func packed(_ weight: Tensor, layout: PackedWeightLayout, rows: Int, depth: Int, count: Int, parts: Int = 1,
+                pack: (_ packed: UnsafeMutablePointer<Float>, _ part: Int) -> Void) -> TensorStorage {
         let storage = weight.storage
         let key = Key(storage: ObjectIdentifier(storage), layout: layout, rows: rows, depth: depth)
         let bytes = count * MemoryLayout<Float>.size
         lock.lock()
         if let found = entries[key], found.storage === storage, found.version == storage.version {
             lock.unlock()
-            return found.packed
+            return found.packing.join(pack)
         }
-        if let stale = entries.removeValue(forKey: key) { keptBytes -= stale.packed.count * MemoryLayout<Float>.size }
+        var reusable: TensorStorage?
+        if let stale = entries.removeValue(forKey: key) {
+            keptBytes -= stale.packing.packed.count * MemoryLayout<Float>.size
+            reusable = stale.packing.storageIfUnused()
+        }
         if keptBytes + bytes > ConvolutionMemory.packedWeightsLimit { dropEntriesOfReleasedWeights() }
-        let keeps = keptBytes + bytes <= ConvolutionMemory.packedWeightsLimit
-        if !keeps { lock.unlock() }
-        let packed = TensorStorage(uninitializedCount: count)
-        pack(packed.pointer)
-        if keeps {
-            entries[key] = Entry(storage: storage, version: storage.version, packed: packed)
+        let packing = SharedPacking(
+            storage: reusable?.count == count ? reusable! : TensorStorage(uninitializedCount: count), parts: parts)
+        if keptBytes + bytes <= ConvolutionMemory.packedWeightsLimit {
+            entries[key] = Entry(storage: storage, version: storage.version, packing: packing)
             keptBytes += bytes
-            lock.unlock()
         }
-        return packed
+        lock.unlock()
+        return packing.join(pack)
     }
 
     private func dropEntriesOfReleasedWeights() {
         for (key, entry) in entries where entry.storage == nil {
             entries[key] = nil
-            keptBytes -= entry.packed.count * MemoryLayout<Float>.size
+            keptBytes -= entry.packing.packed.count * MemoryLayout<Float>.size
         }
+    }
+}
+
+/// One packing and who has packed what: each caller that joins it packs parts not yet taken until none
+/// is left, then waits for the parts others are packing.
+private final class SharedPacking: @unchecked Sendable {
+    private(set) var packed: TensorStorage
+    private let parts: Int
+    private var taken = 0, finished = 0
+    private let condition = NSCondition()
+
+    init(storage: TensorStorage, parts: Int) {
+        precondition(parts >= 1, "a packing has at least one part")
+        packed = storage
+        self.parts = parts
+    }
+
+    /// The packed storage when nothing else holds it (no kernel reads it), for the weight's next
+    /// packing: written over, it costs no new pages, whose first touch made a fresh packing several
+    /// times slower than the packing itself.
+    func storageIfUnused() -> TensorStorage? {
+        isKnownUniquelyReferenced(&packed) ? packed : nil
+    }
+
+    /// The packed storage, once every part is written.
+    func join(_ pack: (UnsafeMutablePointer<Float>, Int) -> Void) -> TensorStorage {
+        condition.lock()
+        while taken < parts {
+            let part = taken
+            taken += 1
+            condition.unlock()
+            pack(packed.pointer, part)
+            condition.lock()
+            finished += 1
+            if finished == parts { condition.broadcast() }
+        }
+        while finished < parts { condition.wait() }
+        condition.unlock()
+        return packed
     }
 }

@@ -74,13 +74,14 @@ struct WinogradConvolution {
         let side = ldm_winograd_forward_tile_side(shape)
         return PackedWeightCache.shared.packed(
             weight, layout: turned ? .turnedWinograd(tileSide: side) : .winograd(tileSide: side),
-            rows: shape.out_channels, depth: shape.in_channels, count: Int(ldm_winograd_transformed_weight_count(shape))
-        ) { transformed in
+            rows: shape.out_channels, depth: shape.in_channels, count: Int(ldm_winograd_transformed_weight_count(shape)),
+            parts: ldm_winograd_weight_row_blocks(shape)
+        ) { transformed, block in
             weight.withUnsafeScalars { w in
                 if turned {
-                    ldm_winograd_transform_turned_weight(shape, w.baseAddress!, transformed)
+                    ldm_winograd_transform_turned_weight(shape, w.baseAddress!, transformed, block, block + 1)
                 } else {
-                    ldm_winograd_transform_weight(shape, w.baseAddress!, transformed)
+                    ldm_winograd_transform_weight(shape, w.baseAddress!, transformed, block, block + 1)
                 }
             }
         }
