@@ -14,7 +14,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "The case to run (see --list). Repeatable.")
     var `case`: [String] = []
 
-    @Option(help: "Threads for BLAS and our own parallel loops.")
+    @Option(help: "Threads for our parallel loops, BLAS products among them.")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Option(help: "Untimed steps before timing.")

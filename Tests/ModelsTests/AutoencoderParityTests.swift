@@ -34,7 +34,9 @@ final class AutoencoderParityTests: XCTestCase {
         for (name, gradient) in zip(names, gradientsFound) {
             let expected = try fixture.tensor(name)
             let scale = expected.scalars.map(abs).max() ?? 1
-            assertClose(gradient, expected, rtol: 1e-3, atol: 1e-4 * scale, name)
+            // 2e-4 of the largest gradient: Float32 rounding through the decoder, whose order in the
+            // attention products is OpenBLAS's kernel's (1.1e-4 with its Haswell kernel, below 1e-4 with SkylakeX).
+            assertClose(gradient, expected, rtol: 1e-3, atol: 2e-4 * scale, name)
         }
     }
 
@@ -47,7 +49,8 @@ final class AutoencoderParityTests: XCTestCase {
         assertClose(posterior.mean, try fixture.tensor("kl.mean"), rtol: 1e-4, atol: 1e-5)
         assertClose(posterior.logVariance, try fixture.tensor("kl.logvar"), rtol: 1e-4, atol: 1e-5)
         let reconstruction = model.decode(posterior.mean)
-        assertClose(reconstruction, try fixture.tensor("kl.reconstruction"), rtol: 1e-4, atol: 1e-5)
+        // 3e-5, as the VQ model's: OpenBLAS's SkylakeX kernel on AMD's Zen 5 came to 1.5e-5 from PyTorch.
+        assertClose(reconstruction, try fixture.tensor("kl.reconstruction"), rtol: 1e-4, atol: 3e-5)
         let kl = posterior.klDivergence()
         assertClose(kl, try fixture.tensor("kl.kl"), rtol: 1e-4, atol: 1e-4)
         let loss = (x - reconstruction).abs().sum() / 2 + 1e-6 * kl.sum() / 2

@@ -22,24 +22,10 @@ public enum BLAS {
     /// The `OPENBLAS_CORETYPE` we chose, or nil when the user had set one or the CPU needs none.
     public static var chosenCoreType: String? { library.chosenCoreType }
 
-    static func setThreadCount(_ count: Int) {
-        library.setThreads(Int32(count))
-        currentThreadCount = count
-    }
-
-    nonisolated(unsafe) private static var currentThreadCount = 0
-
-    /// Runs `body` with BLAS on one thread, restoring the configured count afterwards.
-    static func withSingleThreadedBLAS<R>(_ body: () throws -> R) rethrows -> R {
-        let saved = ComputeSettings.threadCount
-        if saved > 1 { library.setThreads(1) }
-        defer { if saved > 1 { library.setThreads(Int32(saved)) } }
-        return try body()
-    }
-
+    /// The library, on one thread: `gemm` splits large products over our own threads.
     static let library: OpenBLASLibrary = {
         let lib = OpenBLASLibrary.load()
-        lib.setThreads(Int32(ComputeSettings.threadCount))
+        lib.setThreads(1)
         return lib
     }()
 }

@@ -1,23 +1,20 @@
 import Dispatch
 import Foundation
 
-/// Process-wide compute settings: how many threads our own loops and BLAS may use.
+/// Process-wide compute settings: how many threads our own loops (and so BLAS products) may use.
 public enum ComputeSettings {
-    /// Threads used by parallel kernels and by BLAS outside them. Defaults to the number of cores,
-    /// or `LDM_NUM_THREADS` when that is set.
+    /// Threads used by parallel kernels, `gemm` among them (OpenBLAS itself runs on one). Defaults to
+    /// the number of cores, or `LDM_NUM_THREADS` when that is set.
     nonisolated(unsafe) public static var threadCount: Int = {
         if let text = ProcessInfo.processInfo.environment["LDM_NUM_THREADS"], let n = Int(text), n > 0 {
             return n
         }
         return max(1, ProcessInfo.processInfo.activeProcessorCount)
-    }() {
-        didSet { BLAS.setThreadCount(threadCount) }
-    }
+    }()
 }
 
 /// Runs `body(chunk)` for `chunk` in `0..<chunkCount`, spread over `ComputeSettings.threadCount`
-/// threads. BLAS is single-threaded while the loop runs (one level of parallelism only: BLAS
-/// threads inside a parallel loop would fight over the same cores).
+/// threads. One level of parallelism only: a loop inside a loop runs on the calling worker.
 ///
 /// Callers choose `chunkCount` as a fixed function of the problem (never of the thread count),
 /// so results are bit-identical for any number of threads.
@@ -27,18 +24,16 @@ public func parallelFor(_ chunkCount: Int, _ body: (Int) -> Void) {
         for chunk in 0..<chunkCount { body(chunk) }
         return
     }
-    BLAS.withSingleThreadedBLAS {
-        let workers = min(threads, chunkCount)
-        let next = ManagedAtomicCounter()
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            ParallelContext.markInside()
-            while true {
-                let chunk = next.fetchAdd()
-                if chunk >= chunkCount { break }
-                body(chunk)
-            }
-            ParallelContext.markOutside()
+    let workers = min(threads, chunkCount)
+    let next = ManagedAtomicCounter()
+    DispatchQueue.concurrentPerform(iterations: workers) { _ in
+        ParallelContext.markInside()
+        while true {
+            let chunk = next.fetchAdd()
+            if chunk >= chunkCount { break }
+            body(chunk)
         }
+        ParallelContext.markOutside()
     }
 }
 

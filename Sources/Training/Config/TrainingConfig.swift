@@ -31,7 +31,7 @@ public struct TrainingConfig: Codable, Equatable {
     public var emaDecay: Float = 0.9999
     /// Seeds the weights, the data order and every random draw of the run.
     public var seed: UInt64 = 0
-    /// Threads for BLAS and our own loops; 0 uses every core.
+    /// Threads for our parallel loops (BLAS products among them); 0 uses every core.
     public var threads = 0
     /// Each batch is cut into this many shards whose forward and backward passes run side by side,
     /// one per core, with single-threaded kernels (data parallelism; `ShardedGradients`). The shards'
