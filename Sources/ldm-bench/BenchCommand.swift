@@ -47,8 +47,12 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Convolutions on im2col and BLAS instead of the implicit-GEMM kernel (ImplicitGEMM.isEnabled).")
     var im2col = false
 
-    @Flag(help: "3×3 convolutions on the direct kernel instead of Winograd's F(2×2, 3×3) (Winograd.isEnabled).")
+    @Flag(help: "3×3 convolutions on the direct kernel instead of Winograd's F(4×4) or F(2×2) (Winograd.isEnabled).")
     var noWinograd = false
+
+    @Flag(name: .customLong("openblas-gemm"),
+          help: "Products on OpenBLAS where our kernel would run them (PackedGEMM.isEnabled; ours runs where OpenBLAS's kernel lacks AVX-512).")
+    var openblasGEMM = false
 
     @Flag(help: "List the cases and exit.")
     var list = false
@@ -75,7 +79,9 @@ struct BenchCommand: ParsableCommand {
         ConvolutionMemory.packedWeightsLimit = packedWeightsMb << 20
         if im2col { ImplicitGEMM.isEnabled = false }
         if noWinograd { Winograd.isEnabled = false }
-        FileHandle.standardError.write(Data("ldm-bench: OpenBLAS kernel \(BLAS.coreName), \(threads) threads\n".utf8))
+        if openblasGEMM { PackedGEMM.isEnabled = false }
+        FileHandle.standardError.write(Data(
+            "ldm-bench: OpenBLAS kernel \(BLAS.coreName), products on \(PackedGEMM.isEnabled ? "our kernel" : "OpenBLAS"), \(threads) threads\n".utf8))
         for name in names {
             for record in BenchmarkRegistry.factories[name]!(size).run(warmup: warmup, steps: steps) {
                 var fields = record
@@ -86,6 +92,7 @@ struct BenchCommand: ParsableCommand {
                 if useCheckpoint { fields["use_checkpoint"] = true }
                 fields["kept_columns_mb"] = keptColumnsMb
                 fields["packed_weights_mb"] = packedWeightsMb
+                fields["gemm"] = PackedGEMM.isEnabled ? "packed" : "openblas"
                 fields["convolution"] = !ImplicitGEMM.isEnabled ? "im2col" : Winograd.isEnabled ? "implicit-gemm+winograd" : "implicit-gemm"
                 print(JSONLine.encode(fields))
             }
