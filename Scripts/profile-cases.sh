@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A profile of every benchmark case (issue 6): `perf record` of `ldm-bench --case NAME` at BENCH.md's
-# sizes, then the share of OpenBLAS's GEMM kernels, of its packing copies, and of everything else, with
+# sizes, then the share of the GEMM kernels (OpenBLAS's or ours), of their packing, and of everything else, with
 # the largest other symbols, as one Markdown table (docs/performance.md holds the last one).
 #
 #   Scripts/profile-cases.sh [OUT]   (default: runs/profiles; perf data and reports per case there)
