@@ -56,8 +56,8 @@ public func gemm(
 enum GEMMSplit {
     /// Products of fewer multiply-adds run whole: about 10 µs on one core, the cost of waking a thread.
     static let smallestSplitWork = 1 << 20
-    /// Halves start at a multiple of this: whole blocks of OpenBLAS's kernels (16 rows for Haswell and
-    /// SkylakeX), so no row or column moves into a kernel's edge case because of the cut.
+    /// Halves start at a multiple of this, so that neither starts inside a register tile of the kernels
+    /// (8 rows and 16-column vectors for ours) and the cut moves no row or column into an edge case.
     static let alignment = 64
 
     /// The start of the second half of a side of `length`, or nil to run the product whole.
@@ -74,7 +74,7 @@ enum GEMMSplit {
 ///
 /// OpenBLAS picks its kernel family from `OPENBLAS_CORETYPE`, which machines may pin below the CPU
 /// (AMD's Zen 5 here is pinned to "Haswell", AVX2, since older OpenBLAS builds fail on it). Our kernel
-/// then runs 1.4–2× faster on the models' shapes (Scripts/gemm-vs-openblas.sh); against OpenBLAS's own
+/// then runs 1.6–1.95× faster on the models' shapes (Scripts/gemm-vs-openblas.sh); against OpenBLAS's own
 /// AVX-512 kernel (SkylakeX, Cooperlake, SapphireRapids) it is no faster, so that one is kept.
 public enum PackedGEMM {
     /// OpenBLAS's kernel families with AVX-512 in its 0.3 releases.

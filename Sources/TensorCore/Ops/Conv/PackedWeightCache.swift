@@ -59,14 +59,9 @@ final class PackedWeightCache: @unchecked Sendable {
             lock.unlock()
             return found.packing.join(pack)
         }
-        var reusable: TensorStorage?
-        if let stale = entries.removeValue(forKey: key) {
-            keptBytes -= stale.packing.packed.count * MemoryLayout<Float>.size
-            reusable = stale.packing.storageIfUnused()
-        }
+        if let stale = entries.removeValue(forKey: key) { keptBytes -= stale.packing.packed.count * MemoryLayout<Float>.size }
         if keptBytes + bytes > ConvolutionMemory.packedWeightsLimit { dropEntriesOfReleasedWeights() }
-        let packing = SharedPacking(
-            storage: reusable?.count == count ? reusable! : TensorStorage(uninitializedCount: count), parts: parts)
+        let packing = SharedPacking(count: count, parts: parts)
         if keptBytes + bytes <= ConvolutionMemory.packedWeightsLimit {
             entries[key] = Entry(storage: storage, version: storage.version, packing: packing)
             keptBytes += bytes
@@ -86,22 +81,15 @@ final class PackedWeightCache: @unchecked Sendable {
 /// One packing and who has packed what: each caller that joins it packs parts not yet taken until none
 /// is left, then waits for the parts others are packing.
 private final class SharedPacking: @unchecked Sendable {
-    private(set) var packed: TensorStorage
+    let packed: TensorStorage
     private let parts: Int
     private var taken = 0, finished = 0
     private let condition = NSCondition()
 
-    init(storage: TensorStorage, parts: Int) {
+    init(count: Int, parts: Int) {
         precondition(parts >= 1, "a packing has at least one part")
-        packed = storage
+        packed = TensorStorage(uninitializedCount: count)
         self.parts = parts
-    }
-
-    /// The packed storage when nothing else holds it (no kernel reads it), for the weight's next
-    /// packing: written over, it costs no new pages, whose first touch made a fresh packing several
-    /// times slower than the packing itself.
-    func storageIfUnused() -> TensorStorage? {
-        isKnownUniquelyReferenced(&packed) ? packed : nil
     }
 
     /// The packed storage, once every part is written.
