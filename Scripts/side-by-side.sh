@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# ldm-bench beside PyTorch for CPU, case by case, alternating (A B A B) for several rounds, then a table
+# ldm-bench beside PyTorch for CPU, case by case, alternating (A B, then B A) for several rounds, then a table
 # of medians and ratios: samples/s (GFLOP/s for sgemm) and peak RSS. The machines are noisy, so only
 # ratios measured in one session mean anything (BENCH.md).
 #
@@ -45,13 +45,20 @@ swift build -c release --product ldm-bench
 mkdir -p "$out"
 : > "$out/swift.jsonl"
 : > "$out/torch.jsonl"
+run_swift() {
+    .build/release/ldm-bench --case "$1" --threads 2 --steps "${timed_steps[$1]}" "${size_args[@]}" >> "$out/swift.jsonl"
+}
+run_torch() {
+    OMP_NUM_THREADS=2 MKL_NUM_THREADS=2 "$venv/bin/python" Scripts/bench/torch_ref.py --case "$1" --threads 2 \
+        --steps "${timed_steps[$1]}" --no-flops "${size_args[@]}" >> "$out/torch.jsonl"
+}
+# Odd rounds run ldm-bench first, even rounds PyTorch, so neither side always runs right after the
+# other's case (ldm-bench's unet-step at batch 16 timed 0.37–0.46 s right after PyTorch's previous
+# case, 0.31 s after a pause).
 for round in $(seq "$rounds"); do
     for name in "${cases[@]}"; do
         echo "side-by-side: round $round/$rounds, $name" >&2
-        .build/release/ldm-bench --case "$name" --threads 2 --steps "${timed_steps[$name]}" "${size_args[@]}" \
-            >> "$out/swift.jsonl"
-        OMP_NUM_THREADS=2 MKL_NUM_THREADS=2 "$venv/bin/python" Scripts/bench/torch_ref.py --case "$name" --threads 2 \
-            --steps "${timed_steps[$name]}" --no-flops "${size_args[@]}" >> "$out/torch.jsonl"
+        if [ $((round % 2)) -eq 1 ]; then run_swift "$name"; run_torch "$name"; else run_torch "$name"; run_swift "$name"; fi
     done
 done
 python3 Scripts/bench/side_by_side_table.py "$out/swift.jsonl" "$out/torch.jsonl" | tee "$out/table.md"
