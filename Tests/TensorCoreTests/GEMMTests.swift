@@ -90,6 +90,27 @@ final class GEMMTests: XCTestCase {
         }
     }
 
+    /// A product large enough to be split gives the same bits on one thread as on two, on both kernels.
+    func testResultsDoNotDependOnTheThreadCount() {
+        var rng = SeededGenerator(seed: 43)
+        let (m, n, k) = (300, 200, 64)
+        let a = (0..<m * k).map { _ in Float.random(in: -1...1, using: &rng) }
+        let b = (0..<k * n).map { _ in Float.random(in: -1...1, using: &rng) }
+        let threads = ComputeSettings.threadCount
+        defer { ComputeSettings.threadCount = threads }
+        for packed in kernels() {
+            PackedGEMM.isEnabled = packed
+            var results: [[Float]] = []
+            for count in [1, 2] {
+                ComputeSettings.threadCount = count
+                var c = [Float](repeating: 0, count: m * n)
+                gemm(a, b, &c, m: m, n: n, k: k)
+                results.append(c)
+            }
+            XCTAssertEqual(results[0], results[1], "packed \(packed)")
+        }
+    }
+
     /// OpenBLAS's kernel, and ours where this CPU has AVX-512.
     private func kernels() -> [Bool] { ImplicitGEMM.isAvailable ? [false, true] : [false] }
 }
