@@ -9,9 +9,13 @@
 
 static long rounded_up(long value, long multiple) { return (value + multiple - 1) / multiple * multiple; }
 
+/// The scratch: op(A) packed, then one panel of op(B), then one tile of C. op(A)'s part is rounded up
+/// to whole vectors of 16, so that the panel and the tile start 64-byte aligned.
+static long packed_rows_count(long m, long k) { return rounded_up(rounded_up(m, BLOCK_ROWS) * k, 16); }
+
 size_t ldm_gemm_scratch_count(long m, long n, long k) {
     (void)n;
-    return (size_t)(rounded_up(rounded_up(m, BLOCK_ROWS) * k, 16) + k * PANEL_COLUMNS + BLOCK_ROWS * PANEL_COLUMNS);
+    return (size_t)(packed_rows_count(m, k) + k * PANEL_COLUMNS + BLOCK_ROWS * PANEL_COLUMNS);
 }
 
 /// Lanes 8..<16 of `values`.
@@ -97,7 +101,7 @@ static KERNEL_TARGET void write_tile(const float *tile, long rows, long width, f
 void ldm_gemm(bool transpose_a, bool transpose_b, long m, long n, long k, float alpha, const float *a, long lda,
               const float *b, long ldb, float beta, float *c, long ldc, float *scratch) {
     float *packed_rows = scratch;
-    float *panel = packed_rows + rounded_up(rounded_up(m, BLOCK_ROWS) * k, 16);  // 64-byte aligned
+    float *panel = packed_rows + packed_rows_count(m, k);
     float *tile = panel + k * PANEL_COLUMNS;
     pack_rows(transpose_a, a, lda, m, k, packed_rows);
     for (long first_column = 0; first_column < n; first_column += PANEL_COLUMNS) {

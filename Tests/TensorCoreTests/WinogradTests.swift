@@ -3,8 +3,9 @@ import TestSupport
 import XCTest
 
 /// The Winograd route (3×3, stride 1, padding 1, at least 16 input channels; F(4×4, 3×3) on maps of at
-/// least 8×8, F(2×2, 3×3) on smaller ones) against the direct implicit-GEMM kernel. Its forward values and gradients are also checked against PyTorch (the
-/// "winograd" case of Conv2DTests' fixture) and by finite differences through `conv2d`.
+/// least 8×8, F(2×2, 3×3) on smaller ones) against the direct implicit-GEMM kernel. Its forward values
+/// and gradients are also checked against PyTorch (the "winograd" and "winograd4x4" cases of
+/// Conv2DTests' fixture) and by finite differences through `conv2d`.
 final class WinogradTests: XCTestCase {
     override func setUpWithError() throws {
         try XCTSkipUnless(ImplicitGEMM.isAvailable, "this CPU has no AVX-512")

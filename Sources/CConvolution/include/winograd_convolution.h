@@ -62,10 +62,11 @@ void ldm_winograd_forward(ldm_convolution_shape shape, const float *input, const
 /// 128 channels in and out).
 size_t ldm_winograd_weight_gradient_scratch_count(ldm_convolution_shape shape);
 
-/// Writes the weight gradient [out_channels, in_channels, 3, 3] over tiles `tile_begin..<tile_end` (of the
-/// weight gradient's side): the sum over their outputs of the output gradient [batch, out_channels,
-/// out_height, out_width] times each output's receptive field in `input`. Single-threaded; callers sum the results of disjoint tile
-/// ranges, each with its own scratch. Every value is summed over the tiles in order.
+/// Writes the weight gradient [out_channels, in_channels, 3, 3] over tiles `tile_begin..<tile_end` (of
+/// the weight gradient's side): the sum over their outputs of the output gradient [batch, out_channels,
+/// out_height, out_width] times each output's receptive field in `input`. Single-threaded; callers sum
+/// the results of disjoint tile ranges, each with its own scratch. Every value is summed over the tiles
+/// in order.
 void ldm_winograd_weight_gradient(ldm_convolution_shape shape, const float *input, const float *output_gradient,
                                   float *weight_gradient, long tile_begin, long tile_end, float *scratch);
 

@@ -82,7 +82,7 @@ public enum PackedGEMM {
 
     /// Whether `gemm` uses our kernel: this CPU has AVX-512 and OpenBLAS's kernel does not.
     public static let isPreferred: Bool =
-        ldm_convolution_kernels_available() && !avx512KernelFamilies.contains(BLAS.coreName.lowercased())
+        ImplicitGEMM.isAvailable && !avx512KernelFamilies.contains(BLAS.coreName.lowercased())
 
     /// Use our kernel (the default where preferred); tests and `ldm-bench --openblas-gemm` switch it.
     public nonisolated(unsafe) static var isEnabled = isPreferred

@@ -7,8 +7,8 @@ import CConvolution
 /// Per channel pair, the transforms turn the direct kernel's 144 multiply-adds of a 4×4 block of
 /// outputs into 36 (F(2×2): 36 of a 2×2 block into 16). With its transforms, the forward convolution
 /// runs 2.0–2.8× faster than the direct kernel from 8×8 to 64×64 maps and 1.7–2.1× on 4×4 maps
-/// (Scripts/winograd-vs-direct.sh, docs/performance.md). F(4×4)'s values carry about five times the rounding error of the direct sum
-/// (1e−4 of the output's scale at 128 input channels).
+/// (Scripts/winograd-vs-direct.sh, docs/performance.md). F(4×4)'s values carry about five times the
+/// rounding error of the direct sum (1e−4 of the output's scale at 128 input channels).
 public enum Winograd {
     /// Use Winograd where it applies (the default); false keeps every convolution on the direct
     /// kernel, for comparing the two (`ldm-bench --no-winograd`, the tests).
